@@ -1,0 +1,1 @@
+"""Products (SPU), variants (SKU), categories, merchants, product content, reviews and search."""

@@ -1,0 +1,45 @@
+"""The `shopcopilot` command line. Each command group lives in its own module with a `register(subparsers)`."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+# One module per command group; each defines `register(subparsers)` and sets `func` on its parsers.
+COMMAND_GROUPS = [
+    "shopcopilot.cli.db_commands",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="shopcopilot",
+        description="Shopping assistant, merchant copilot and image studio for one small offline machine.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_name in COMMAND_GROUPS:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    from shopcopilot.errors import ShopcopilotError
+
+    try:
+        result = args.func(args)
+    except ShopcopilotError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return int(result or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,3 @@
+from shopcopilot.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Shoppers, carts, coupons, orders and the store's order operations with their policy."""
