@@ -9,7 +9,13 @@ import sys
 
 # One module per command group; each defines `register(subparsers)` and sets `func` on its parsers.
 COMMAND_GROUPS = [
+    "shopcopilot.cli.chat_commands",
     "shopcopilot.cli.db_commands",
+    "shopcopilot.cli.retail_commands",
+    "shopcopilot.cli.demo_commands",
+    "shopcopilot.cli.serve_commands",
+    "shopcopilot.cli.studio_commands",
+    "shopcopilot.cli.search_commands",
 ]
 
 

@@ -1,0 +1,192 @@
+"""Planners decide which skill answers a turn and which tools it plans to call.
+
+`Planner` is the interface; `RulePlanner` is the deterministic one (correct with no LLM). A later `LLMPlanner`
+chooses among the same typed tools, and a fallback composition (LLM first, rules when its proposal is invalid)
+is just another `Planner`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from shopcopilot.agent.guard import is_affirmative, is_negative
+from shopcopilot.agent.memory import parse_statement
+from shopcopilot.agent.state import DialogueState, ordinal_reference, price_direction
+
+ORDER_INTENTS = (
+    "order_status", "order_cancel", "order_modify", "order_return", "order_exchange", "address_change",
+)
+
+SKILL_OF_INTENT = {
+    "browse": "discover",
+    "recommend": "recommend",
+    "product_question": "product_question",
+    "compare": "compare",
+    "cart": "cart",
+    "greeting": "greeting",
+    "out_of_scope": "out_of_scope",
+    "coupon_fill": "elsewhere",
+    "plan": "elsewhere",
+    "write_post": "elsewhere",
+    **{intent: "order" for intent in ORDER_INTENTS},
+}
+
+# The tools each skill may call, shown as the plan in the trace.
+SKILL_STEPS = {
+    "discover": ["search_products", "product_card"],
+    "recommend": ["recommend_products", "product_card"],
+    "product_question": ["product_card"],
+    "compare": ["product_card"],
+    "cart": ["add_to_cart", "view_cart"],
+    "order": ["get_user_details", "get_order_details", "<order operation after confirmation>"],
+    "authenticate": ["find_user_id_by_email | find_user_id_by_name_zip"],
+    "confirm": ["<the pending order operation>"],
+    "remember": ["remember"],
+    "explain": ["product_card"],
+    "memory": ["list_memory"],
+}
+
+
+@dataclass
+class Plan:
+    intent: str
+    confidence: float
+    skill: str
+    steps: list[str] = field(default_factory=list)
+    source: str = "rules"
+    """rules, router, or state (the dialogue state decided: a pending confirmation, an open question)."""
+
+
+@dataclass
+class PlanInput:
+    message: str
+    state: DialogueState
+    mentions_product: bool = False
+    mentions_option: bool = False
+
+
+class Planner(Protocol):
+    name: str
+
+    def plan(self, request: PlanInput) -> Plan: ...
+
+
+_ORDER_ID = re.compile(r"#?W\d{7}\b", re.I)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+_ZIP = re.compile(r"\b\d{5}\b")
+_IDENTITY = re.compile(r"\bzip\b|\bmy name\b|\bi am\b|\bi'm\b|邮编|我叫|我是|名字", re.I)
+
+_CUES: list[tuple[str, re.Pattern[str]]] = [
+    ("order_cancel", re.compile(r"\bcancel\b|取消", re.I)),
+    ("order_return", re.compile(r"\breturn\b|\brefund\b|退货|退掉|退回|退款", re.I)),
+    ("order_exchange", re.compile(r"\bexchange\b|\bswap\b|换货|换成|调换", re.I)),
+    ("address_change", re.compile(r"\b(?:my|default)\s+(?:default\s+)?address\b|默认地址|收货地址|地址", re.I)),
+    ("order_modify", re.compile(r"\b(?:modify|change|update)\b.*\b(?:order|payment|item)s?\b|修改订单|改订单|更换支付|修改支付", re.I)),
+    ("order_status", re.compile(
+        r"\bwhere\s+is\s+my\b|\btrack|\border\s+status\b|\bstatus\s+of\b|\bmy\s+orders?\b|物流|快递|到哪|订单状态|我的订单|查订单",
+        re.I)),
+    ("cart", re.compile(r"\b(?:add|put)\b.*\b(?:cart|basket)\b|\bmy\s+cart\b|\bview\s+cart\b|加入购物车|加购|放进购物车|购物车", re.I)),
+    ("compare", re.compile(r"\bcompare\b|\bdifference between\b|\bversus\b|\bvs\.?\b|比较|对比|区别", re.I)),
+    ("recommend", re.compile(r"\brecommend|\bsuggest|\bsomething for me\b|\bpick for me\b|推荐|适合我", re.I)),
+    ("greeting", re.compile(r"^\s*(?:hi|hello|hey|good (?:morning|afternoon|evening)|你好|您好|嗨|哈喽)[\s!.,。！]*$", re.I)),
+]
+_WHY = re.compile(r"\bwhy\b|为什么|为何|理由", re.I)
+_MEMORY_LIST = re.compile(r"what do you (?:know|remember) about me|my preferences|你记得我什么|我的偏好", re.I)
+_QUESTION = re.compile(
+    r"\?|？|\bhow much\b|\bdoes it\b|\bis it\b|\bwhat (?:sizes|colou?rs|options)\b|\bdo you have\b.*\bin\b|"
+    r"多少钱|有没有|有什么颜色|有哪些|吗",
+    re.I,
+)
+_CART_ADD = re.compile(r"\b(?:add|put|buy)\b|加入|加购|买", re.I)
+
+
+def rule_intent(text: str) -> str | None:
+    """High-precision keyword cues; None when no cue fires."""
+    has_order_context = bool(_ORDER_ID.search(text)) or bool(re.search(r"\border\b|订单", text, re.I))
+    for intent, pattern in _CUES:
+        if not pattern.search(text):
+            continue
+        # "return"/"exchange" without an order in sight may still be order service ("I want to return a
+        # water bottle"); "cancel" without an order is not (it is 'never mind').
+        if intent == "order_cancel" and not has_order_context:
+            continue
+        return intent
+    if _ORDER_ID.search(text):
+        return "order_status"
+    return None
+
+
+def _router_intent(text: str) -> tuple[str, float] | None:
+    try:
+        from shopcopilot.agent.intents import get_router
+    except ImportError:
+        return None
+    try:
+        prediction = get_router().classify(text)
+    except Exception:  # a router that cannot load must not stop the rules path
+        return None
+    return prediction.intent, float(prediction.confidence)
+
+
+class RulePlanner:
+    """Dialogue state first (pending confirmation, open questions), then keyword cues, then the intent router."""
+
+    name = "rules"
+
+    def plan(self, request: PlanInput) -> Plan:
+        text, state = request.message, request.state
+        cue = rule_intent(text)
+
+        if state.pending:
+            if is_affirmative(text):
+                return self._plan("confirm", "confirm", 1.0, "state")
+            if is_negative(text):
+                return self._plan("decline", "decline", 1.0, "state")
+        if state.awaiting == "auth" and (_EMAIL.search(text) or _ZIP.search(text)):
+            return self._plan(state.resume_intent or "authenticate", "authenticate", 1.0, "state")
+        if _EMAIL.search(text) or (_ZIP.search(text) and _IDENTITY.search(text)):
+            # Identifying oneself is authentication whatever else is going on (and may be refused).
+            return self._plan(state.resume_intent or "authenticate", "authenticate", 1.0, "rules")
+        if state.flow and state.awaiting and (cue is None or cue == state.flow.get("intent")):
+            return self._plan(state.flow["intent"], "order", 1.0, "state")
+        if state.awaiting == "cart" and cue in (None, "cart"):
+            return self._plan("cart", "cart", 1.0, "state")
+        if _MEMORY_LIST.search(text):
+            return self._plan("memory", "memory", 1.0, "rules")
+        if parse_statement(text):
+            return self._plan("remember", "remember", 1.0, "rules")
+        if _WHY.search(text) and (state.focus or state.results):
+            return self._plan("explain", "explain", 1.0, "rules")
+        if cue == "cart" or (
+            _CART_ADD.search(text) and state.results and ordinal_reference(text) is not None and cue is None
+        ):
+            return self._plan("cart", "cart", 1.0, "rules")
+        if cue:
+            return self._plan(cue, SKILL_OF_INTENT[cue], 0.95, "rules")
+        if state.results and _QUESTION.search(text) and ordinal_reference(text) is not None:
+            return self._plan("product_question", "product_question", 0.9, "state")
+        if state.awaiting and (state.awaiting.startswith("option:") or state.awaiting == "category"):
+            return self._plan("browse", "discover", 1.0, "state")
+        if state.results and (ordinal_reference(text) is not None or price_direction(text)):
+            skill = "product_question" if _QUESTION.search(text) and not price_direction(text) else "discover"
+            return self._plan("product_question" if skill == "product_question" else "browse", skill, 0.9, "state")
+        if state.focus and _QUESTION.search(text) and not request.mentions_product:
+            return self._plan("product_question", "product_question", 0.85, "state")
+        if state.results and request.mentions_option and not request.mentions_product:
+            return self._plan("browse", "discover", 0.9, "state")  # "in blue" refines the last search
+        routed = _router_intent(text)
+        if routed and routed[0] in SKILL_OF_INTENT:
+            intent, confidence = routed
+            if intent == "out_of_scope" and request.mentions_product:
+                intent = "browse"  # the store has what was named; searching beats refusing
+            return self._plan(intent, SKILL_OF_INTENT[intent], confidence, "router")
+        if request.mentions_product or request.mentions_option:
+            return self._plan("browse", "discover", 0.6, "rules")
+        return self._plan("browse", "discover", 0.3, "rules")
+
+    @staticmethod
+    def _plan(intent: str, skill: str, confidence: float, source: str) -> Plan:
+        return Plan(intent=intent, confidence=confidence, skill=skill, steps=list(SKILL_STEPS.get(skill, [])),
+                    source=source)

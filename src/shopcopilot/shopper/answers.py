@@ -1,0 +1,135 @@
+"""Every sentence the assistant says, in English and Chinese. Facts are passed in from tool results; the
+templates add no numbers of their own."""
+
+from __future__ import annotations
+
+TEMPLATES: dict[str, tuple[str, str]] = {
+    "greeting": (
+        "Hi! I can help you find products, recommend something for you, manage your cart, and track, cancel, "
+        "return or exchange orders.",
+        "您好！我可以帮您找商品、为您推荐、管理购物车，以及查询、取消、退货或换货订单。",
+    ),
+    "out_of_scope": (
+        "Sorry, I can only help with shopping in this store and with your orders.",
+        "抱歉，我只能帮您在本店购物和处理订单相关的问题。",
+    ),
+    "elsewhere": (
+        "That is handled by another part of the assistant that is not available in this conversation yet. "
+        "I can help you find products, manage your cart or handle orders.",
+        "这项功能暂未在本对话中提供。我可以帮您找商品、管理购物车或处理订单。",
+    ),
+    "ask_category": (
+        "What kind of product are you looking for?",
+        "您想找哪一类商品？",
+    ),
+    "ask_option": (
+        "Which {option} would you like for the {product}?",
+        "{product}您想要哪种{option}？",
+    ),
+    "found": (
+        "Here is what I found for {query}.",
+        "为您找到以下与“{query}”相关的商品。",
+    ),
+    "found_product": (
+        "{product}: matching options from {low} to {high}.",
+        "{product}：符合条件的款式价格为 {low} 至 {high}。",
+    ),
+    "no_match_product": (
+        "{product} has no available option matching {constraints}; here are all its options.",
+        "{product}没有符合“{constraints}”的有货款式，以下是全部款式。",
+    ),
+    "nothing_found": (
+        "I could not find anything in the store for that. Could you name the kind of product?",
+        "店里没有找到相关商品。能告诉我您想要哪一类商品吗？",
+    ),
+    "cheaper_none": (
+        "There is nothing cheaper than {price} among these options.",
+        "这些选项里没有比 {price} 更便宜的了。",
+    ),
+    "avoiding": (
+        "I left out {values} because you told me you avoid {values}.",
+        "已根据您的偏好排除：{values}。",
+    ),
+    "reason_search": ("Matches your search for {query}.", "符合您搜索的“{query}”。"),
+    "reason_options": ("Has {values}, as you asked.", "有您要的{values}。"),
+    "reason_avoid": ("Leaves out {values}, which you avoid.", "已排除您不喜欢的{values}。"),
+    "reason_like": ("You like {values}.", "您喜欢{values}。"),
+    "answer_price": (
+        "{product} costs from {low} to {high}.",
+        "{product}的价格为 {low} 至 {high}。",
+    ),
+    "answer_price_match": (
+        "{product} with {values}: {prices}.",
+        "{product}（{values}）：{prices}。",
+    ),
+    "answer_has_option": (
+        "Yes, {product} comes with {values}: {prices}.",
+        "有的，{product}有{values}款：{prices}。",
+    ),
+    "answer_no_option": (
+        "No, {product} is not available with {values}. Its {option} options are: {choices}.",
+        "没有，{product}没有{values}款。可选的{option}有：{choices}。",
+    ),
+    "answer_options": (
+        "{product} comes in these options: {listing}.",
+        "{product}有以下选项：{listing}。",
+    ),
+    "which_product": (
+        "Which product do you mean? Please name it or say 'the first one'.",
+        "您指的是哪一款？请说出名称或说“第一个”。",
+    ),
+    "compare_intro": ("Here is how they compare.", "对比如下。"),
+    "compare_need_two": (
+        "Show me at least two products first, then ask me to compare them.",
+        "请先查看至少两款商品，再让我对比。",
+    ),
+    "cart_added": (
+        "Added {product} ({options}) at {price} to your cart.",
+        "已将{product}（{options}）{price} 加入购物车。",
+    ),
+    "cart_view": ("Your cart:", "您的购物车："),
+    "cart_empty": ("Your cart is empty.", "您的购物车是空的。"),
+    "cart_choose": (
+        "{product} has several options. Which {option}? Choices: {choices}.",
+        "{product}有多个款式。请选择{option}：{choices}。",
+    ),
+    "cart_unavailable": (
+        "That option of {product} is not available right now.",
+        "{product}的这个款式目前无货。",
+    ),
+    "sign_in_for_cart": (
+        "Please sign in to use a cart.",
+        "请先登录后再使用购物车。",
+    ),
+    "recommend_intro": ("Picked for you:", "为您精选："),
+    "recommend_none": (
+        "I do not know your taste yet. Tell me what you are looking for and I will search the store.",
+        "我还不了解您的喜好。告诉我您想找什么，我来帮您搜索。",
+    ),
+    "remembered": (
+        "Noted: you {polarity_word} {value}. I will keep that in mind.",
+        "好的，已记住：您{polarity_word}{value}。",
+    ),
+    "memory_list": ("Here is what I remember about you:", "我记得您的以下偏好："),
+    "memory_empty": ("I do not remember anything about you yet.", "我还没有记录您的偏好。"),
+    "memory_sign_in": ("Sign in so that I can remember your preferences.", "请登录后我才能记住您的偏好。"),
+    "explain_intro": ("Why {product}:", "推荐{product}的理由："),
+    "explain_data": (
+        "{product} costs {low} to {high}, with options {listing}.",
+        "{product}价格 {low} 至 {high}，可选：{listing}。",
+    ),
+    "injection": (
+        "I follow the store's rules in every conversation; I cannot change them.",
+        "我在每次对话中都遵守本店规则，无法更改。",
+    ),
+}
+
+
+def say(language: str, key: str, **values: object) -> str:
+    en, zh = TEMPLATES[key]
+    template = zh if language == "zh" else en
+    return template.format(**values)
+
+
+def joined(items: list[str], language: str) -> str:
+    return "、".join(items) if language == "zh" else ", ".join(items)

@@ -1,0 +1,67 @@
+"""The composition root of the shopper assistant: the tool registry, the skills by name, the analyzer and the
+planner, handed to the engine. The API and the CLI build their assistant here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from shopcopilot.agent.engine import Assistant, Skill
+from shopcopilot.agent.memory import refresh_learned
+from shopcopilot.agent.planner import Planner
+from shopcopilot.agent.tools import ToolRegistry
+from shopcopilot.shopper import cart_chat, discover, order_service, product_answers, recommend, small_talk
+from shopcopilot.shopper.catalog_tools import register_catalog_tools
+from shopcopilot.shopper.order_tools import register_order_tools
+from shopcopilot.storage.db import Database
+
+
+def build_registry() -> ToolRegistry:
+    registry = ToolRegistry()
+    register_catalog_tools(registry)
+    recommend.register_recommend_tool(registry)
+    register_order_tools(registry)
+    return registry
+
+
+def skills() -> dict[str, Skill]:
+    return {
+        "discover": discover.discover,
+        "recommend": recommend.recommend,
+        "product_question": product_answers.product_question,
+        "compare": product_answers.compare,
+        "explain": product_answers.explain,
+        "cart": cart_chat.cart,
+        "order": order_service.order_service,
+        "authenticate": order_service.authenticate,
+        "confirm": order_service.confirm,
+        "decline": order_service.decline,
+        "remember": small_talk.remember,
+        "memory": small_talk.memory,
+        "greeting": small_talk.greeting,
+        "out_of_scope": small_talk.out_of_scope,
+        "elsewhere": small_talk.elsewhere,
+    }
+
+
+def _learn(session: Session, shopper_id: str) -> None:
+    """A new conversation starts from fresh learned preferences (orders, cart and browsing may have changed)."""
+    refresh_learned(session, shopper_id)
+
+
+def build_assistant(
+    database: Database, *, planner: Planner | None = None, search_engine: Any | None = None
+) -> Assistant:
+    resources: dict[str, Any] = {"database": database}
+    if search_engine is not None:
+        resources["search_engine"] = search_engine
+    return Assistant(
+        database,
+        registry=build_registry(),
+        skills=skills(),
+        planner=planner,
+        analyzer=discover.analyze,
+        resources=resources,
+        on_new_conversation=_learn,
+    )
