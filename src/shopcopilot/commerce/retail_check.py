@@ -157,7 +157,8 @@ def install_change_log(connection: Connection) -> None:
 
 def touched_records(connection: Connection) -> set[tuple[str, str]]:
     """(kind, id) of every record one of whose rows was added, removed or changed in this transaction."""
-    return set(connection.exec_driver_sql(f"SELECT DISTINCT kind, record_id FROM {CHANGE_LOG}").tuples())
+    rows = connection.exec_driver_sql(f"SELECT DISTINCT kind, record_id FROM {CHANGE_LOG}")
+    return {(kind, record_id) for kind, record_id in rows}
 
 
 def _changed_records(session: Session, touched: set[tuple[str, Any]], baseline: dict) -> dict[str, dict]:
