@@ -4,9 +4,9 @@ confirmation, conversations belong to one shopper, bad input changes nothing, tu
 from __future__ import annotations
 
 import pytest
-from mini_store import build_mini_store
 from sqlalchemy import func, select
 
+from mini_store import build_mini_store
 from shopcopilot.agent.blocks import ConfirmationBlock, TextBlock
 from shopcopilot.agent.engine import Assistant, TurnContext
 from shopcopilot.agent.models import ChatTurn

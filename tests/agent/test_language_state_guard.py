@@ -6,7 +6,12 @@ import pytest
 
 from shopcopilot.agent.guard import detect_injection, is_affirmative, is_negative
 from shopcopilot.agent.language import detect_language
-from shopcopilot.agent.state import DialogueState, ordinal_reference, price_direction, resolve_product_reference
+from shopcopilot.agent.state import (
+    DialogueState,
+    ordinal_reference,
+    price_direction,
+    resolve_product_reference,
+)
 
 
 @pytest.mark.parametrize(

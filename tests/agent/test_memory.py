@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from mini_store import build_mini_store
 
+from mini_store import build_mini_store
 from shopcopilot.agent import memory
 from shopcopilot.commerce.models import BrowsingEvent
 from shopcopilot.errors import InvalidInput, NotFound

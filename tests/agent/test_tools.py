@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from mini_store import build_mini_store
 from sqlalchemy import select
 
+from mini_store import build_mini_store
 from shopcopilot.agent.guard import AuthenticationRequired, ConfirmationRequired, OwnershipError
 from shopcopilot.agent.tools import Tool, ToolContext, ToolRegistry, validate_arguments
 from shopcopilot.agent.trace import Trace

@@ -6,8 +6,8 @@ import json
 
 import httpx
 import pytest
-from http_server import running_server
 
+from http_server import running_server
 from shopcopilot.api.app import create_app
 from shopcopilot.api.auth import mint_token
 

@@ -122,11 +122,17 @@ class Assistant:
             raise InvalidInput("session_id must be 1-100 letters, digits or _.:-")
         with self.database.session() as session:
             conversation = session.get(ChatSession, session_id)
+            if conversation is not None and conversation.shopper_id != shopper_id:
+                # One shopper per conversation: a session id is not a key to someone else's conversation.
+                raise Forbidden("this conversation belongs to another shopper; start a new session id")
+        if conversation is None and shopper_id and self.on_new_conversation:
+            # In its own short transaction, so the turn below holds no write lock while its tools run.
+            with self.database.session() as session:
+                self.on_new_conversation(session, shopper_id)
+        with self.database.session() as session:
+            conversation = session.get(ChatSession, session_id)
             if conversation is None:
                 conversation = ChatSession(id=session_id, shopper_id=shopper_id, state={}, turns=0)
-                session.add(conversation)
-                if shopper_id and self.on_new_conversation:
-                    self.on_new_conversation(session, shopper_id)
             elif conversation.shopper_id != shopper_id:
                 # One shopper per conversation: a session id is not a key to someone else's conversation.
                 raise Forbidden("this conversation belongs to another shopper; start a new session id")
@@ -151,6 +157,7 @@ class Assistant:
             state.turn += 1
             conversation.state = state.to_dict()
             conversation.turns = state.turn
+            session.add(conversation)
             trace.ms = (time.perf_counter() - started) * 1000.0
             session.add(
                 ChatTurn(session_id=session_id, position=state.turn, message=message,

@@ -15,8 +15,10 @@ from shopcopilot.api.errors import install_error_handlers
 from shopcopilot.api.limits import JSON_BODY_LIMIT, UPLOAD_BODY_LIMIT, BodySizeLimit
 from shopcopilot.api.routers import (
     carts,
+    chat,
     coupons,
     health,
+    memory,
     merchant,
     orders,
     products,
@@ -30,7 +32,7 @@ DESCRIPTION = """Products, search, carts, coupons, orders and order operations f
 orders for merchants. Authenticate with `Authorization: Bearer <token>` (`shopcopilot token shopper USER_ID`).
 Errors are `{"error": {"code", "message"}}`."""
 
-ROUTERS = (health, products, search, carts, coupons, orders, shoppers, merchant, studio)
+ROUTERS = (health, products, search, carts, coupons, orders, shoppers, merchant, studio, chat, memory)
 
 
 def create_app(

@@ -18,6 +18,7 @@ _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|(?<=[。！？；])")
 
 MIN_CHARS = 60  # a shorter block (a lead-in line like "Steps:") is merged with the block that follows it
+MIN_CHARS_ZH = 20  # Chinese says as much in a third of the characters
 MAX_CHARS = 700
 
 
@@ -101,7 +102,7 @@ def chunk_document(document: Document, *, max_chars: int = MAX_CHARS) -> list[Ch
             continue
         headings = tuple(h for _, h in path)
         text = _clean(block)
-        if pieces and pieces[-1][0] == headings and len(pieces[-1][1]) < MIN_CHARS:
+        if pieces and pieces[-1][0] == headings and _too_short(pieces[-1][1]):
             pieces[-1] = (headings, pieces[-1][1] + "\n" + text)
         else:
             pieces.append((headings, text))
@@ -123,6 +124,10 @@ def chunk_document(document: Document, *, max_chars: int = MAX_CHARS) -> list[Ch
                 )
             )
     return chunks
+
+
+def _too_short(text: str) -> bool:
+    return len(text) < (MIN_CHARS_ZH if detect_language(text) == "zh" else MIN_CHARS)
 
 
 def _split_long(text: str, max_chars: int) -> list[str]:

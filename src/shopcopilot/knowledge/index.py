@@ -107,6 +107,13 @@ class KnowledgeIndex:
         order = candidates[np.argsort(-fused[candidates], kind="stable")][:k]
         return [Hit(self.chunks[row], float(fused[row]), float(dense[row]), float(lexical[row])) for row in order]
 
+    def kb_lexical(self, question: str, kb_names: Sequence[str]) -> dict[str, float]:
+        """Per KB, its best BM25 score relative to the best of all KBs (0..1): do its passages use these words?"""
+        lexical = self._bm25.scores(tokens(question)) if self.chunks else np.zeros(0)
+        best = {name: float(lexical[self._kb_of == name].max(initial=0.0)) for name in kb_names}
+        top = max(best.values(), default=0.0)
+        return {name: (value / top if top > 0 else 0.0) for name, value in best.items()}
+
     def kb_affinity(self, question: str, kb_names: Sequence[str], *, top: int = 3) -> dict[str, float]:
         """Per KB, the mean cosine of the question to its `top` closest passages: retrieval evidence for routing."""
         if not self.chunks:

@@ -1,6 +1,6 @@
 """The knowledge bases: what each holds, where its documents come from, and the questions that route to it.
 
-- store_policy: the store's customer-service policy (policy.md in the retail data folder).
+- store_policy: the store's customer-service policy (policy.md in the retail data folder; our Chinese translation).
 - product_knowledge: product descriptions (data/product_knowledge.json) plus the options on sale (products.json).
 - platform_rules: merchant platform rules written for this project (data/knowledge/platform_rules, en + zh).
 - operations_howto: one how-to page per backend operation (data/knowledge/operations_howto).
@@ -37,10 +37,17 @@ class KnowledgeBase:
         return self.loader()
 
 
-def _policy_loader(retail_dir: Path) -> Callable[[], list[Document]]:
+def _policy_loader(retail_dir: Path, data_dir: Path) -> Callable[[], list[Document]]:
     def load() -> list[Document]:
         path = retail_dir / "policy.md"
-        return [load_markdown(path, "store_policy", doc_id="policy")] if path.exists() else []
+        if not path.exists():
+            return []
+        # The Chinese translation (ours) serves Chinese questions; the English original stays authoritative.
+        translation = data_dir / "store_policy" / "policy.zh.md"
+        documents = [load_markdown(path, "store_policy", doc_id="policy")]
+        if translation.exists():
+            documents.append(load_markdown(translation, "store_policy", doc_id="policy-zh"))
+        return documents
 
     return load
 
@@ -50,7 +57,7 @@ def default_knowledge_bases(retail_dir: Path | None = None, data_dir: Path | Non
     data = data_dir or KNOWLEDGE_DATA
     specs = json.loads((data / "knowledge_bases.json").read_text(encoding="utf-8"))
     loaders: dict[str, Callable[[], list[Document]]] = {
-        "store_policy": _policy_loader(retail),
+        "store_policy": _policy_loader(retail, data),
         "product_knowledge": lambda: load_product_knowledge(
             PACKAGE_DATA / "product_knowledge.json", retail / "products.json", "product_knowledge"
         ),

@@ -3,7 +3,8 @@
 Each base has prototypes (its description in English and Chinese, and example questions in both languages). A
 question's prototype score for a base is the mean cosine of its `top` closest prototypes (multilingual e5 query
 vectors, so an English prototype also serves a Chinese question). When an index is given, the base's retrieval
-affinity (how close its best passages are) is blended in, which keeps routing right for questions unlike any example.
+affinity (how close its best passages are) and, as a tie-breaker, its best BM25 score are blended in, which keeps
+routing right for questions unlike any example.
 Bases scoring within `margin` of the best are routed too: a question about return windows may need both the store
 policy and the merchant rules.
 """
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from shopcopilot.knowledge.registry import KnowledgeBase
 
 PROTOTYPE_WEIGHT = 0.6
+# Lexical evidence is a tie-breaker: product and operation names are words that only one base uses.
+LEXICAL_WEIGHT = 0.02
 DEFAULT_MARGIN = 0.012
 
 
@@ -55,8 +58,12 @@ class KnowledgeRouter:
         if self.index is None:
             return prototype
         affinity = self.index.kb_affinity(question, self.names, top=self.top)
+        lexical = self.index.kb_lexical(question, self.names)
         return {
-            name: PROTOTYPE_WEIGHT * prototype[name] + (1 - PROTOTYPE_WEIGHT) * affinity[name] for name in self.names
+            name: PROTOTYPE_WEIGHT * prototype[name]
+            + (1 - PROTOTYPE_WEIGHT) * affinity[name]
+            + LEXICAL_WEIGHT * lexical[name]
+            for name in self.names
         }
 
     def route(self, question: str) -> list[tuple[str, float]]:

@@ -60,12 +60,18 @@ def search_products(ctx: ToolContext, args: dict[str, Any]) -> dict[str, Any]:
     filters = _filters(args)
     if filters is not None:
         kwargs["filters"] = filters
-    result = engine.search(text, **kwargs)
+    try:
+        result = engine.search(text, **kwargs)
+    except Exception as exc:  # an index being built or locked must not stop discovery: keywords still work
+        return {"engine": f"keywords (search engine unavailable: {type(exc).__name__})",
+                "hits": _fallback_search(ctx, text, limit)}
     hits = [
         {"product_id": hit.product_id, "name": hit.name, "score": round(float(hit.score), 4),
          "price_min": hit.price_min, "price_max": hit.price_max}
         for hit in result.hits
     ]
+    if not hits:
+        return {"engine": "keywords (hybrid index empty)", "hits": _fallback_search(ctx, text, limit)}
     return {"engine": "hybrid", "hits": hits}
 
 

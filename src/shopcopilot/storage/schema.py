@@ -9,10 +9,10 @@ from shopcopilot.storage.base import Base
 
 def load_all_tables() -> None:
     """Import every module that declares tables (the metadata is filled on import)."""
-    import shopcopilot.catalog.models  # noqa: F401
-    import shopcopilot.commerce.models  # noqa: F401
     import shopcopilot.agent.models  # noqa: F401
+    import shopcopilot.catalog.models  # noqa: F401
     import shopcopilot.catalog.search.models  # noqa: F401
+    import shopcopilot.commerce.models  # noqa: F401
 
 
 def create_schema(engine: Engine) -> None:

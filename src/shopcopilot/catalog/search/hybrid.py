@@ -271,7 +271,7 @@ class SearchEngine:
                     hits.append(hit)
                     if len(hits) == limit:
                         return hits
-            start, window = start + window, window * 2
+            start, window = start + window, len(boosted)  # then the rest in one read
         return hits
 
     @staticmethod
@@ -324,6 +324,13 @@ class SearchEngine:
         if filters.available_only:
             clauses.append("available = {p}")
             params.append(True)
+        for values in filters.options.values():
+            if not all(value.isascii() and '"' not in value and "\\" not in value for value in values):
+                continue  # JSON text escapes these characters; leave the group to the exact check
+            # A coarse pre-filter in SQL (the value appears in the JSON text); the exact rule runs in Python.
+            likes = " OR ".join(["lower(CAST(options AS TEXT)) LIKE {p} ESCAPE '!'"] * len(values))
+            clauses.append(f"({likes})")
+            params.extend('%"' + _like_escape(value) + '"%' for value in values)
         extra = "".join(" AND " + clause for clause in clauses)
         rows = self._fetch(
             "SELECT product_id, id, options, price, available, position FROM variants "
@@ -341,6 +348,10 @@ class SearchEngine:
             row = _VariantRow(variant_id, options or {}, float(price), bool(available), position or 0)
             variants.setdefault(product_id, []).append(row)
         return variants
+
+
+def _like_escape(value: str) -> str:
+    return value.replace("!", "!!").replace("%", "!%").replace("_", "!_")
 
 
 @dataclass(frozen=True)
