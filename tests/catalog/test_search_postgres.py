@@ -19,10 +19,8 @@ TSHIRT = "9523456873"
 
 
 @pytest.fixture(scope="module")
-def pg_db(pg_url: str, retail_dir: Path, tmp_path_factory) -> Database:
-    # Each module gets its own database on the session's server.
-    url = start_postgres(Path(pg_url.split("host=", 1)[1]).parent)
-    database = create_database(url)
+def pg_db(pg_datadir: Path, retail_dir: Path) -> Database:
+    database = create_database(start_postgres(pg_datadir))  # a database of its own on the session's server
     database.create_all()
     build_search_catalog(database, retail_dir)
     return database
