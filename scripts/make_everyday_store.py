@@ -38,7 +38,16 @@ from everyday_tables.kinds import KINDS  # noqa: E402
 
 # Price of a pack k times larger is k**SCALE times the price: per-unit price falls as packs grow.
 SCALE = 0.86
-TABLE_ORDER = [p for p in ["food.txt", "fresh.txt", "kitchen.txt", "party.txt", "travel.txt", "home.txt", "care.txt", "pets.txt"] if (Path(__file__).resolve().parent / "everyday_tables" / p).exists()]
+TABLE_ORDER = [
+    "food.txt",
+    "fresh.txt",
+    "kitchen.txt",
+    "party.txt",
+    "travel.txt",
+    "home.txt",
+    "care.txt",
+    "pets.txt",
+]
 
 
 def _charm(price: float) -> float:
@@ -191,15 +200,16 @@ def check(products: list[dict]) -> list[str]:
             for option, value in variant["options"].items():
                 if option not in lexicon["names"]:
                     problems.append(f"{where}: option name {option!r} missing from the lexicon")
-                if option != "pack size" and value not in lexicon["values"] and not re.fullmatch(
-                    r"[\d.]+ \w+", value
-                ):
+                known = value in lexicon["values"] or value in lexicon["by_option"].get(option, {})
+                if option != "pack size" and not known and not re.fullmatch(r"[\d.]+ \w+", value):
                     problems.append(f"{where}: option value {value!r} missing from the lexicon")
                 if option == "pack size" and value.split()[-1] not in lexicon["units"]:
                     problems.append(f"{where}: unit of {value!r} missing from the lexicon")
         groups: dict[str, list[dict]] = {}
         for variant in p["variants"]:
-            rest = json.dumps({k: v for k, v in variant["options"].items() if k != "pack size"}, sort_keys=True)
+            rest = json.dumps(
+                {k: v for k, v in variant["options"].items() if k != "pack size"}, sort_keys=True
+            )
             groups.setdefault(rest, []).append(variant)
         for group in groups.values():
             group = sorted(group, key=lambda v: v["unit_quantity"])
@@ -209,13 +219,15 @@ def check(products: list[dict]) -> list[str]:
                 if big["price"] <= small["price"] or (
                     big["price"] / big["unit_quantity"] > small["price"] / small["unit_quantity"] + 1e-9
                 ):
-                    problems.append(f"{where}: pack prices inconsistent {small['options']} -> {big['options']}")
+                    problems.append(
+                        f"{where}: pack prices inconsistent {small['options']} -> {big['options']}"
+                    )
     return problems
 
 
 def main() -> int:
     products = read_tables()
-    problems = check(products)
+    problems = list(dict.fromkeys(check(products)))
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

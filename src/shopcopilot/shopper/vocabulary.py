@@ -14,7 +14,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shopcopilot.agent.memory import ZH_VALUES
+from shopcopilot.catalog.content import zh_value_index
 from shopcopilot.catalog.models import Product, Variant
+
+AMBIGUOUS_VALUES = {"yes", "no", "none"}
+AMBIGUOUS_ZH = {"是", "否", "无", "有", "电", "高", "低"}
 
 # Chinese names for the retail store's product types, used when the catalog has no name_zh.
 ZH_PRODUCT_NAMES = {
@@ -146,14 +150,11 @@ def build_vocabulary(session: Session) -> Vocabulary:
         regex = rf"(?<![a-z]){escaped}(?:e?s)?(?![a-z])" if latin else escaped
         vocab.product_patterns.append((re.compile(regex, re.I), pid))
     vocab.value_zh = dict(ZH_VALUES)
-    try:
-        from shopcopilot.catalog.content import option_lexicon
-
-        for en, zh in option_lexicon().items():
-            if zh and isinstance(zh, str):
-                vocab.value_zh.setdefault(zh, en)
-    except Exception:  # the lexicon is an enrichment; the built-in words still work without it
-        pass
+    for zh, en in zh_value_index().items():
+        # "是"/"否" (yes/no) and "无" (none) only mean something next to their option name; alone they are
+        # everyday words ("是的") and would turn a confirmation into a product search.
+        if en not in AMBIGUOUS_VALUES and zh not in AMBIGUOUS_ZH:
+            vocab.value_zh.setdefault(zh, en)
     return vocab
 
 
