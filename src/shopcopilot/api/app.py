@@ -17,22 +17,31 @@ from shopcopilot.api.routers import (
     carts,
     chat,
     coupons,
+    dev,
+    feedback,
     health,
     memory,
     merchant,
+    merchant_copilot,
+    merchant_listings,
+    merchant_store,
     orders,
     products,
     search,
     shoppers,
+    skills,
     studio,
 )
 from shopcopilot.storage.db import Database, create_database
+from shopcopilot.web import routes as web_pages
 
 DESCRIPTION = """Products, search, carts, coupons, orders and order operations for shoppers; the store's products and
 orders for merchants. Authenticate with `Authorization: Bearer <token>` (`shopcopilot token shopper USER_ID`).
 Errors are `{"error": {"code", "message"}}`."""
 
-ROUTERS = (health, products, search, carts, coupons, orders, shoppers, merchant, studio, chat, memory)
+ROUTERS = (health, products, search, carts, coupons, orders, shoppers, merchant, studio, chat, memory, feedback, dev)
+ROUTERS += (merchant_listings, merchant_copilot, merchant_store)
+ROUTERS += (skills,)  # shopper skills: compare, coupon fill, plans, posts
 
 
 def create_app(
@@ -50,4 +59,5 @@ def create_app(
     install_error_handlers(app)
     for module in ROUTERS:
         app.include_router(module.router)
+    app.include_router(web_pages.router)  # the web app's pages and static files
     return app

@@ -16,6 +16,9 @@ COMMAND_GROUPS = [
     "shopcopilot.cli.serve_commands",
     "shopcopilot.cli.studio_commands",
     "shopcopilot.cli.search_commands",
+    "shopcopilot.cli.knowledge_commands",
+    "shopcopilot.cli.merchant_commands",
+    "shopcopilot.cli.skill_commands",
 ]
 
 

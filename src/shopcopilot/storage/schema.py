@@ -13,6 +13,9 @@ def load_all_tables() -> None:
     import shopcopilot.catalog.models  # noqa: F401
     import shopcopilot.catalog.search.models  # noqa: F401
     import shopcopilot.commerce.models  # noqa: F401
+    import shopcopilot.feedback.models  # noqa: F401
+    import shopcopilot.merchant.models  # noqa: F401
+    import shopcopilot.shopper.models  # noqa: F401
 
 
 def create_schema(engine: Engine) -> None:

@@ -53,6 +53,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         for trigger in ("insert", "delete", "update"):
             op.execute(f"DROP TRIGGER IF EXISTS search_documents_fts_{trigger}")
+        op.execute("DROP TABLE IF EXISTS search_fts_vocab")
         op.execute("DROP TABLE IF EXISTS search_fts")
     with op.batch_alter_table("search_documents", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_search_documents_merchant_id"))

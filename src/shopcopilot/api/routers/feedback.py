@@ -1,0 +1,55 @@
+"""`POST /v1/feedback`: thumbs up/down with an optional comment on an assistant answer; `GET` lists a
+conversation's ratings. A shopper token is needed for a shopper's conversation; guests rate their own."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from shopcopilot.api.deps import OptionalShopperDep, SessionDep
+from shopcopilot.api.schemas import ERROR_RESPONSES
+from shopcopilot.feedback.ratings import (
+    MAX_COMMENT_CHARS,
+    conversation_feedback,
+    feedback_view,
+    record_feedback,
+)
+
+router = APIRouter(prefix="/v1/feedback", tags=["feedback"], responses=ERROR_RESPONSES)
+
+SessionId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")]
+
+
+class FeedbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    session_id: SessionId
+    turn: StrictInt | None = Field(default=None, ge=0, description="the turn's position in the conversation")
+    turn_id: StrictInt | None = Field(default=None, ge=1, description="the stored turn's id, when known")
+    rating: Literal[1, -1] = Field(description="1 = thumbs up, -1 = thumbs down")
+    comment: str = Field(default="", max_length=MAX_COMMENT_CHARS)
+
+
+@router.post("", status_code=201, summary="Rate an assistant answer (a second rating of a turn replaces the first)")
+def give_feedback(body: FeedbackIn, session: SessionDep, shopper_id: OptionalShopperDep) -> dict:
+    row = record_feedback(
+        session,
+        session_id=body.session_id,
+        rating=body.rating,
+        comment=body.comment,
+        turn=body.turn,
+        turn_id=body.turn_id,
+        shopper_id=shopper_id,
+    )
+    return feedback_view(row)
+
+
+@router.get("")
+def list_feedback(
+    session: SessionDep,
+    shopper_id: OptionalShopperDep,
+    session_id: Annotated[str, Query(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")],
+) -> list[dict]:
+    return [feedback_view(row) for row in conversation_feedback(session, session_id, shopper_id)]

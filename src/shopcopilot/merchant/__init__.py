@@ -1,0 +1,1 @@
+"""The merchant face: listing from photo, store setup, and the operations copilot (knowledge, operations, copy)."""
