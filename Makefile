@@ -13,7 +13,7 @@ LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=O
 run: install
 	$(BIN)/shopcopilot db upgrade
 	$(BIN)/shopcopilot demo load --if-empty
-	$(BIN)/shopcopilot serve --host 127.0.0.1 --port 8000
+	SHOPCOPILOT_DEMO_LOGIN=1 $(BIN)/shopcopilot serve --host 127.0.0.1 --port 8000
 
 test: install
 	$(BIN)/ruff check src tests benchmarks

@@ -1,0 +1,1 @@
+"""Feedback on assistant answers: thumbs up/down with an optional comment, stored per turn."""

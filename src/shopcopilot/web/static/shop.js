@@ -1,0 +1,142 @@
+// The shopper's chat: sends a message, reads the answer's blocks from the SSE stream as they arrive, and puts a
+// thumbs up/down (with an optional comment) under every answer.
+import { post, stream } from "./api.js";
+import { renderBlock } from "./blocks.js";
+import { initCart, refreshCart, setGapFiller } from "./cart.js";
+import { language, t } from "./i18n.js";
+import { el, icon, initShell, money, onLanguageChange, showError, tl, toast } from "./ui.js";
+
+const me = initShell("shopper");
+const conversation = document.getElementById("conversation");
+const form = document.getElementById("composer");
+const input = document.getElementById("message");
+const SUGGESTIONS = ["s1", "s2", "s3", "s4", "s5"];
+const sessionKey = me ? `sc.chat.${me.id}` : "sc.chat";
+let busy = false;
+
+function newSession() {
+  const id = `web-${(me && me.id) || "guest"}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const session = { id, turn: 0 };
+  sessionStorage.setItem(sessionKey, JSON.stringify(session));
+  return session;
+}
+let session = JSON.parse(sessionStorage.getItem(sessionKey) || "null") || newSession();
+function saveSession() { sessionStorage.setItem(sessionKey, JSON.stringify(session)); }
+
+function renderSuggestions() {
+  document.getElementById("suggestions").replaceChildren(...SUGGESTIONS.map((key) =>
+    el("button", { type: "button", class: "chip", onclick: () => send(t(key)) }, t(key))));
+}
+
+function scrollDown() { window.scrollTo({ top: document.body.scrollHeight, behavior: "smooth" }); }
+
+function feedbackWidget(turn) {
+  const box = el("div", { class: "feedback", "data-turn": String(turn) }, tl("helpful"));
+  const up = el("button", { type: "button", class: "btn small", "aria-pressed": "false", "data-rating": "1" }, icon("up"), tl("thumbs_up"));
+  const down = el("button", { type: "button", class: "btn small", "aria-pressed": "false", "data-rating": "-1" }, icon("down"), tl("thumbs_down"));
+  let rating = 0;
+  const commentForm = el("form", { hidden: true },
+    el("label", { class: "visually-hidden", for: `fb-${turn}` }, t("comment_placeholder")),
+    el("input", { id: `fb-${turn}`, name: "comment", maxlength: "2000", placeholder: t("comment_placeholder"),
+      "data-i18n-placeholder": "comment_placeholder" }),
+    el("button", { type: "submit", class: "btn small" }, tl("send_feedback")));
+  async function submit(comment = "") {
+    try {
+      await post("/v1/feedback", { session_id: session.id, turn, rating, comment });
+      return true;
+    } catch (error) { showError(error); return false; }
+  }
+  for (const button of [up, down]) {
+    button.addEventListener("click", async () => {
+      rating = Number(button.dataset.rating);
+      up.setAttribute("aria-pressed", String(rating === 1));
+      down.setAttribute("aria-pressed", String(rating === -1));
+      if (await submit()) { commentForm.hidden = false; commentForm.querySelector("input").focus(); }
+    });
+  }
+  commentForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (await submit(commentForm.querySelector("input").value)) {
+      commentForm.replaceChildren(el("span", { class: "badge ok", "data-role": "thanks" }, tl("thanks_feedback")));
+    }
+  });
+  box.append(up, down, commentForm);
+  return box;
+}
+
+function traceNode(trace) {
+  const calls = (trace.tool_calls || []).map((c) => el("li", {}, `${c.name}(${JSON.stringify(c.arguments)}) → ${c.summary || (c.ok ? "ok" : c.error)} · ${c.ms} ms`));
+  return el("details", { class: "trace" }, el("summary", {}, tl("trace")),
+    el("div", {}, `intent: ${trace.intent} (${trace.confidence}) · ${trace.planner} · ${trace.ms} ms`),
+    calls.length ? el("ul", {}, calls) : null);
+}
+
+async function send(text) {
+  text = (text || "").trim();
+  if (!text || busy) return;
+  busy = true;
+  document.getElementById("send").disabled = true;
+  document.getElementById("hero").hidden = true;
+  conversation.append(el("div", { class: "msg user" }, el("div", { class: "bubble" }, text)));
+  const stack = el("div", { class: "stack" });
+  const typing = el("div", { class: "bubble typing", "aria-label": t("loading") }, el("span"), el("span"), el("span"));
+  stack.append(typing);
+  const answer = el("div", { class: "msg bot", "data-role": "answer" }, el("div", { class: "bot-mark", "aria-hidden": "true" }, "AI"), stack);
+  conversation.append(answer);
+  scrollDown();
+  let answerLanguage = "en";
+  let changedCart = false;
+  try {
+    await stream("/v1/chat", { session_id: session.id, message: text }, async (event, data) => {
+      if (event === "block") {
+        if (data.type === "cart_update") changedCart = true;
+        typing.before(renderBlock(data, { send, language: /[\u4e00-\u9fff]/.test(text) ? "zh" : "en" }));
+        scrollDown();
+      } else if (event === "trace") {
+        answerLanguage = data.language;
+        stack.append(traceNode(data));
+      } else if (event === "done") {
+        session.turn += 1;
+        saveSession();
+        answer.dataset.turn = String(session.turn);
+        answer.lang = answerLanguage === "zh" ? "zh-CN" : "en";
+        stack.append(feedbackWidget(session.turn));
+      }
+    });
+  } catch (error) {
+    if (error.status === 403) { session = newSession(); }
+    stack.append(el("div", { class: "notice bad" }, error.message));
+  } finally {
+    typing.remove();
+    busy = false;
+    document.getElementById("send").disabled = false;
+    if (changedCart) refreshCart();
+    scrollDown();
+  }
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = input.value;
+  input.value = "";
+  send(text);
+  input.focus();
+});
+document.getElementById("new-chat").addEventListener("click", () => {
+  session = newSession();
+  conversation.replaceChildren();
+  document.getElementById("hero").hidden = false;
+  input.focus();
+});
+
+// The gap-filler: asks the assistant for products that bring the cart up to a coupon's threshold.
+setGapFiller((coupon) => {
+  const title = language() === "zh" && coupon.title_zh ? coupon.title_zh : coupon.title;
+  send(language() === "zh" ? `帮我凑单用这张券：${title}` : `help me reach the threshold for the coupon ${coupon.id} (${money(coupon.threshold)})`);
+});
+
+onLanguageChange(renderSuggestions);
+renderSuggestions();
+initCart();
+input.focus();
+export { send, toast };
