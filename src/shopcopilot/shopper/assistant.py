@@ -8,12 +8,22 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from shopcopilot.agent.engine import Assistant, Skill
+from shopcopilot.agent.llm_planner import LLMPlanner, llm_planner_from_settings
 from shopcopilot.agent.memory import refresh_learned
 from shopcopilot.agent.planner import Planner
 from shopcopilot.agent.tools import ToolRegistry
-from shopcopilot.shopper import cart_chat, discover, order_service, product_answers, recommend, small_talk
+from shopcopilot.shopper import (  # skills_chat: compare, coupon fill, plans, posts
+    cart_chat,
+    discover,
+    order_service,
+    product_answers,
+    recommend,
+    skills_chat,
+    small_talk,
+)
 from shopcopilot.shopper.catalog_tools import register_catalog_tools
 from shopcopilot.shopper.order_tools import register_order_tools
+from shopcopilot.shopper.reading_tools import register_reading_tools
 from shopcopilot.storage.db import Database
 
 
@@ -22,6 +32,8 @@ def build_registry() -> ToolRegistry:
     register_catalog_tools(registry)
     recommend.register_recommend_tool(registry)
     register_order_tools(registry)
+    skills_chat.register_skill_tools(registry)
+    register_reading_tools(registry)
     return registry
 
 
@@ -42,6 +54,7 @@ def skills() -> dict[str, Skill]:
         "greeting": small_talk.greeting,
         "out_of_scope": small_talk.out_of_scope,
         "elsewhere": small_talk.elsewhere,
+        **skills_chat.skills(),  # compare (replacing the table above), coupon_fill, plan, write_post, add_all
     }
 
 
@@ -56,11 +69,16 @@ def build_assistant(
     resources: dict[str, Any] = {"database": database}
     if search_engine is not None:
         resources["search_engine"] = search_engine
+    # With a model configured (SHOPCOPILOT_LLM_URL) the LLM plans; the rules stay its fallback.
+    planner = planner or llm_planner_from_settings()
+    by_name = skills()
+    if isinstance(planner, LLMPlanner):
+        by_name["llm"] = planner.as_skill(by_name)
     return Assistant(
         database,
         registry=build_registry(),
-        skills=skills(),
-        planner=planner,
+        skills=by_name,
+        planner=skills_chat.with_skill_cues(planner),  # the shopper skills' cues, then the planner
         analyzer=discover.analyze,
         resources=resources,
         on_new_conversation=_learn,
