@@ -19,15 +19,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _common(fill)
     fill.set_defaults(func=_fill)
 
-    compare = subparsers.add_parser("compare", help="compare two to four products: compare ID ID [--need TEXT]")
+    compare = subparsers.add_parser(
+        "compare", help="compare two to four products: compare ID ID [--need TEXT]"
+    )
     compare.add_argument("products", nargs="+", metavar="PRODUCT_ID")
     compare.add_argument("--need", default="", help='what it is for, e.g. "coffee every morning"')
-    compare.add_argument("--shopper", default=None, metavar="USER_ID", help="weigh this shopper's preferences")
+    compare.add_argument(
+        "--shopper", default=None, metavar="USER_ID", help="weigh this shopper's preferences"
+    )
     _common(compare)
     compare.set_defaults(func=_compare)
 
-    plan = subparsers.add_parser("plan", help="a scenario plan with products: plan SCENARIO [--budget N]; "
-                                 "`plan list` shows the scenarios")
+    plan = subparsers.add_parser(
+        "plan",
+        help="a scenario plan with products: plan SCENARIO [--budget N]; `plan list` shows the scenarios",
+    )
     plan.add_argument("scenario")
     plan.add_argument("--budget", type=float, default=None)
     plan.add_argument("--shopper", default=None, metavar="USER_ID")
@@ -61,12 +67,16 @@ def _fill(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(result)
         return 0
-    print(f"cart subtotal ${result['cart_subtotal']:.2f}; usable coupons: "
-          + (", ".join(c["id"] for c in result["coupons_considered"]) or "none"))
+    print(
+        f"cart subtotal ${result['cart_subtotal']:.2f}; usable coupons: "
+        + (", ".join(c["id"] for c in result["coupons_considered"]) or "none")
+    )
     print(result["explanation"])
     for item in (result["plan"] or {}).get("additions", []):
         options = ", ".join(f"{k} {v}" for k, v in item["options"].items())
-        print(f"  + {item['name']} ({options}) x{item['quantity']}  ${item['price']:.2f}  [{item['variant_id']}]")
+        print(
+            f"  + {item['name']} ({options}) x{item['quantity']}  ${item['price']:.2f}  [{item['variant_id']}]"
+        )
     return 0
 
 
@@ -74,8 +84,9 @@ def _compare(args: argparse.Namespace) -> int:
     from shopcopilot.shopper.compare import compare_products, verdict_text
 
     with create_database().session() as session:
-        result = compare_products(session, args.products, need=args.need, language=args.language,
-                                  shopper_id=args.shopper)
+        result = compare_products(
+            session, args.products, need=args.need, language=args.language, shopper_id=args.shopper
+        )
     if args.json:
         _print_json(result)
         return 0
@@ -91,12 +102,15 @@ def _plan(args: argparse.Namespace) -> int:
 
     if args.scenario == "list":
         for scenario_id, template in load_templates().items():
-            print(f"{scenario_id:22} {template['title'][args.language]}  (default budget "
-                  f"${template['default_budget']})")
+            print(
+                f"{scenario_id:22} {template['title'][args.language]}  (default budget "
+                f"${template['default_budget']})"
+            )
         return 0
     with create_database().session() as session:
-        plan = build_plan(session, args.scenario, budget=args.budget, language=args.language,
-                          shopper_id=args.shopper)
+        plan = build_plan(
+            session, args.scenario, budget=args.budget, language=args.language, shopper_id=args.shopper
+        )
     if args.json:
         _print_json(plan)
         return 0
@@ -114,8 +128,14 @@ def _post(args: argparse.Namespace) -> int:
     from shopcopilot.shopper.soul_writer import draft_post
 
     with create_database().session() as session:
-        post = draft_post(session, args.shopper, order_id=args.order, product_id=args.product,
-                          language=args.language, tone=args.tone)
+        post = draft_post(
+            session,
+            args.shopper,
+            order_id=args.order,
+            product_id=args.product,
+            language=args.language,
+            tone=args.tone,
+        )
     if args.json:
         _print_json(post)
         return 0
