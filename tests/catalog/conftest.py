@@ -2,53 +2,16 @@
 
 from __future__ import annotations
 
-import json
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.catalog.search_catalog import add_second_merchant
+from tests.pg_server import start_postgres, stop_postgres
 
-from shopcopilot.catalog.models import Category, Merchant, Product, ProductContent, Variant
-from shopcopilot.storage.db import Database, create_database
-from tests.pg_server import start_postgres
-
-RETAIL_MERCHANT = "retail"
-OTHER_MERCHANT = "other-shop"
-
-
-def build_search_catalog(database: Database, retail_dir: Path) -> None:
-    """The 50 real products (591 variants) for one merchant, plus a second merchant with two products (one of
-    them a T-shirt with Chinese content only) so that merchant filters and Chinese content have something to do."""
-    products = json.loads((retail_dir / "products.json").read_text())
-    with database.session() as session:
-        session.add(Merchant(id=RETAIL_MERCHANT, name="Retail store"))
-        session.add(Merchant(id=OTHER_MERCHANT, name="Other shop", name_zh="另一家店"))
-        session.add(Category(id="apparel", name="Apparel", name_zh="服装"))
-        session.flush()
-        for position, record in enumerate(products.values()):
-            product = Product(
-                id=record["product_id"], merchant_id=RETAIL_MERCHANT, name=record["name"], position=position
-            )
-            for index, item in enumerate(record["variants"].values()):
-                product.variants.append(
-                    Variant(
-                        id=item["item_id"],
-                        position=index,
-                        options=item["options"],
-                        price=item["price"],
-                        available=item["available"],
-                        stock=5 if item["available"] else 0,
-                    )
-                )
-            session.add(product)
-        tee = Product(id="other-tee", merchant_id=OTHER_MERCHANT, category_id="apparel", name="Linen Tee")
-        tee.name_zh = "亚麻短袖上衣"
-        tee.variants.append(
-            Variant(id="other-tee-1", options={"color": "blue", "size": "M", "material": "linen"}, price=35.0)
-        )
-        tee.content = ProductContent(description_zh="夏天穿的透气亚麻上衣，适合海边度假。", features_zh=["透气", "速干"])
-        lamp = Product(id="other-lamp", merchant_id=OTHER_MERCHANT, name="Reading Lamp")
-        lamp.variants.append(Variant(id="other-lamp-1", options={"color": "white"}, price=25.0, available=False))
-        session.add_all([tee, lamp])
+from shopcopilot.storage.db import Database
 
 
 @pytest.fixture(scope="session")
@@ -60,17 +23,20 @@ def embedder(tmp_path_factory):
 
 
 @pytest.fixture
-def search_db(tmp_path: Path, retail_dir: Path) -> Database:
-    database = create_database(f"sqlite:///{tmp_path / 'search.db'}")
-    database.create_all()
-    build_search_catalog(database, retail_dir)
-    return database
+def search_db(retail_db: Database) -> Database:
+    """The real retail store (the shared `retail_db` fixture) plus a second merchant."""
+    add_second_merchant(retail_db)
+    return retail_db
 
 
 @pytest.fixture(scope="session")
-def pg_datadir(tmp_path_factory) -> Path:
-    """Where the session's PostgreSQL keeps its data; `start_postgres(pg_datadir)` gives a fresh database."""
-    return tmp_path_factory.mktemp("pg")
+def pg_datadir() -> Iterator[Path]:
+    """Where the session's PostgreSQL keeps its data; `start_postgres(pg_datadir)` gives a fresh database.
+    Outside pytest's numbered temp dirs: a concurrent pytest run may prune those while the server runs."""
+    datadir = Path(tempfile.mkdtemp(prefix="shopcopilot-pg-"))
+    yield datadir
+    stop_postgres(datadir)
+    shutil.rmtree(datadir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,9 @@ from shopcopilot.errors import InvalidInput
 def vocabulary(retail_dir: Path) -> Vocabulary:
     products = json.loads((retail_dir / "products.json").read_text())
     options = [v["options"] for p in products.values() for v in p["variants"].values()]
-    return Vocabulary.from_rows(options, [("apparel", "Apparel", "服装")], [p["name"] for p in products.values()])
+    return Vocabulary.from_rows(
+        options, [("apparel", "Apparel", "服装")], [p["name"] for p in products.values()]
+    )
 
 
 @pytest.mark.parametrize(
@@ -46,7 +48,9 @@ def test_budgets_in_english_and_chinese(text: str, low: float | None, high: floa
     assert (budget.price_min, budget.price_max) == (low, high)
 
 
-@pytest.mark.parametrize("text", ["dumbbell set 5-25 lbs", "charger less than 5000mAh", "6 to 8 cups coffee maker"])
+@pytest.mark.parametrize(
+    "text", ["dumbbell set 5-25 lbs", "charger less than 5000mAh", "6 to 8 cups coffee maker"]
+)
 def test_specs_are_not_prices(text: str) -> None:
     budget = parse_budget(text)
     assert budget.price_min is None and budget.price_max is None
@@ -84,7 +88,9 @@ def test_english_query_options_and_types(vocabulary: Vocabulary) -> None:
         ("不要黑色的蓝牙耳机", "color", "black"),
     ],
 )
-def test_negations_exclude_the_value_that_follows(vocabulary: Vocabulary, text: str, key: str, value: str) -> None:
+def test_negations_exclude_the_value_that_follows(
+    vocabulary: Vocabulary, text: str, key: str, value: str
+) -> None:
     parsed = parse_query(text, vocabulary)
     assert parsed.excluded == {key: [value]}
     assert value not in parsed.options.get(key, [])

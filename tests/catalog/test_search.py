@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, select, text
+from tests.catalog.search_catalog import OTHER_MERCHANT, RETAIL_MERCHANT
 
 from shopcopilot.catalog.models import Product, Variant
 from shopcopilot.catalog.search import SearchEngine, SearchFilters
 from shopcopilot.catalog.search.models import SearchDocument
 from shopcopilot.errors import InvalidInput
 from shopcopilot.storage.db import Database
-from tests.catalog.conftest import OTHER_MERCHANT, RETAIL_MERCHANT
 
 TSHIRT = "9523456873"
 HIKING_BOOTS = "7363354090"
@@ -146,7 +146,9 @@ def test_restart_reuses_the_saved_vectors(search_db: Database, embedder, tmp_pat
     SearchEngine(search_db, embedder=first, index_dir=tmp_path / "index").search("tablet", limit=1)
     assert first.passages == 52
     second = CountingEmbedder(embedder)
-    hits = SearchEngine(search_db, embedder=second, index_dir=tmp_path / "index").search("tablet", limit=1).hits
+    hits = (
+        SearchEngine(search_db, embedder=second, index_dir=tmp_path / "index").search("tablet", limit=1).hits
+    )
     assert second.passages == 0
     assert hits[0].name == "Tablet"
 

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, text
+from tests.catalog.search_catalog import OTHER_MERCHANT, build_search_catalog
+from tests.pg_server import start_postgres
 
 from shopcopilot.catalog.models import Product, Variant
 from shopcopilot.catalog.search import SearchEngine
 from shopcopilot.storage.db import Database, create_database
-from tests.catalog.conftest import OTHER_MERCHANT, build_search_catalog
-from tests.pg_server import start_postgres
 
 pytestmark = pytest.mark.postgres
 
@@ -65,6 +65,8 @@ def test_reindex_after_delete_on_postgres(pg_engine: SearchEngine, pg_db: Databa
         session.execute(delete(Product).where(Product.id == "other-lamp"))
     assert pg_engine.reindex(["other-lamp"]) == 1
     with pg_db.engine.connect() as conn:
-        left = conn.execute(text("SELECT count(*) FROM search_documents WHERE product_id = 'other-lamp'")).scalar()
+        left = conn.execute(
+            text("SELECT count(*) FROM search_documents WHERE product_id = 'other-lamp'")
+        ).scalar()
     assert left == 0
     assert "other-lamp" not in {h.product_id for h in pg_engine.search("reading lamp", limit=20).hits}

@@ -81,16 +81,16 @@ class Embedder:
         self._lock = threading.Lock()
 
     def embed_query(self, text: str) -> np.ndarray:
-        cached = self._queries.get(text)
-        if cached is not None:
-            self._queries.move_to_end(text)
-            return cached
         with self._lock:
+            cached = self._queries.get(text)
+            if cached is not None:
+                self._queries.move_to_end(text)
+                return cached
             vector = _normalise(np.asarray(self._model.query(text), dtype=np.float32))
-        self._queries[text] = vector
-        if len(self._queries) > self._query_cache_size:
-            self._queries.popitem(last=False)
-        return vector
+            self._queries[text] = vector
+            if len(self._queries) > self._query_cache_size:
+                self._queries.popitem(last=False)
+            return vector
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)

@@ -24,6 +24,8 @@ class ProductDocument:
     product_id: str
     merchant_id: str
     category_id: str | None
+    name: str
+    name_zh: str | None
     body: str
     passage: str
     content_hash: str
@@ -85,6 +87,8 @@ def build_document(product: Product, category: Category | None = None) -> Produc
         product_id=product.id,
         merchant_id=product.merchant_id,
         category_id=product.category_id,
+        name=product.name,
+        name_zh=product.name_zh,
         body=body,
         passage=passage,
         content_hash=digest,
