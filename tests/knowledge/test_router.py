@@ -83,7 +83,9 @@ def test_routing_accuracy_at_least_90_percent_in_both_languages(knowledge_servic
     accuracy = 1 - len(wrong) / len(LABELLED)
     assert accuracy >= 0.9, f"accuracy {accuracy:.2f}; misrouted: {wrong}"
     for lang_is_zh in (False, True):
-        subset = [(q, lab) for q, lab in LABELLED if any("\u4e00" <= ch <= "\u9fff" for ch in q) == lang_is_zh]
+        subset = [
+            (q, lab) for q, lab in LABELLED if any("\u4e00" <= ch <= "\u9fff" for ch in q) == lang_is_zh
+        ]
         misses = [w for w in wrong if (w[0], w[1]) in subset]
         assert 1 - len(misses) / len(subset) >= 0.85, f"zh={lang_is_zh}: {misses}"
 

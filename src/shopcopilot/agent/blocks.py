@@ -35,6 +35,8 @@ class ComparisonBlock(Block):
     columns: list[str]
     rows: list[dict[str, Any]]
     """One row per attribute: {"attribute": name, "values": [value per product]}."""
+    verdict: dict[str, Any] | None = None
+    """The pick and its reasons ({"product_id", "title", "reasons"}), so a face can mark the chosen column."""
 
 
 @dataclass

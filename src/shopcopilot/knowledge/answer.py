@@ -72,7 +72,9 @@ def retrieve(
     return routes, select_passages(question, hits, lang=lang, max_passages=max_passages)
 
 
-def select_passages(question: str, hits: list[Hit], *, lang: str, max_passages: int = MAX_PASSAGES) -> list[Hit]:
+def select_passages(
+    question: str, hits: list[Hit], *, lang: str, max_passages: int = MAX_PASSAGES
+) -> list[Hit]:
     if not hits:
         return []
     best_dense = max(hit.dense for hit in hits)
@@ -115,6 +117,13 @@ def answer_question(
 ) -> KnowledgeAnswer:
     lang = lang or detect_language(question)
     routes, passages = retrieve(question, lang=lang, kbs=kbs, service=service)
+    return extractive_answer(question, routes, passages, lang)
+
+
+def extractive_answer(
+    question: str, routes: list[tuple[str, float]], passages: list[Hit], lang: str
+) -> KnowledgeAnswer:
+    """The passages' most relevant sentences, one line per passage, each line ending with its citation mark."""
     if not passages:
         return KnowledgeAnswer(NO_ANSWER.get(lang, NO_ANSWER["en"]), [], routes, lang, mode="none")
     citations: list[Citation] = []
@@ -140,7 +149,9 @@ ANSWER_SCHEMA: dict[str, Any] = {
 
 
 def llm_messages(question: str, passages: list[Hit], lang: str) -> list[dict[str, str]]:
-    numbered = "\n".join(f"[{i}] {hit.chunk.title}: {hit.chunk.text}" for i, hit in enumerate(passages, start=1))
+    numbered = "\n".join(
+        f"[{i}] {hit.chunk.title}: {hit.chunk.text}" for i, hit in enumerate(passages, start=1)
+    )
     language = "Chinese" if lang == "zh" else "English"
     system = (
         "You answer questions using ONLY the numbered passages. Do not add facts, numbers or advice that are not "
@@ -159,7 +170,11 @@ def check_llm_answer(payload: Any, passages: list[Hit]) -> tuple[str, list[int]]
         return "the model did not return a JSON object"
     answer = str(payload.get("answer") or "").strip()
     raw = payload.get("citations") or []
-    cited = sorted({n for n in raw if isinstance(n, int) and 1 <= n <= len(passages)}) if isinstance(raw, list) else []
+    cited = (
+        sorted({n for n in raw if isinstance(n, int) and 1 <= n <= len(passages)})
+        if isinstance(raw, list)
+        else []
+    )
     if not answer:
         return "the model returned an empty answer"
     if not cited:
@@ -183,12 +198,14 @@ def answer_with_llm(
     from shopcopilot.models.llm.base import LLMError
 
     lang = lang or detect_language(question)
-    extractive = answer_question(question, lang=lang, kbs=kbs, service=service)
+    routes, passages = retrieve(question, lang=lang, kbs=kbs, service=service)
+    extractive = extractive_answer(question, routes, passages, lang)
     if not extractive.found:
         return extractive
-    routes, passages = retrieve(question, lang=lang, kbs=kbs, service=service)
     try:
-        response = llm.chat(llm_messages(question, passages, lang), json_schema=ANSWER_SCHEMA, max_tokens=max_tokens)
+        response = llm.chat(
+            llm_messages(question, passages, lang), json_schema=ANSWER_SCHEMA, max_tokens=max_tokens
+        )
         checked = check_llm_answer(response.json(), passages)
     except LLMError as exc:
         checked = f"the model call failed: {exc.message}"
@@ -196,8 +213,12 @@ def answer_with_llm(
         return replace(extractive, fallback_reason=checked)
     answer, cited = checked
     citations = [
-        Citation(passages[n - 1].chunk.kb, passages[n - 1].chunk.chunk_id, passages[n - 1].chunk.title,
-                 _joiner(passages[n - 1].chunk.lang).join(best_sentences(question, passages[n - 1].chunk)))
+        Citation(
+            passages[n - 1].chunk.kb,
+            passages[n - 1].chunk.chunk_id,
+            passages[n - 1].chunk.title,
+            _joiner(passages[n - 1].chunk.lang).join(best_sentences(question, passages[n - 1].chunk)),
+        )
         for n in cited
     ]
     marks = "".join(f"[{i}]" for i in range(1, len(citations) + 1))

@@ -36,7 +36,9 @@ def load_markdown(path: Path, kb: str, *, doc_id: str | None = None) -> Document
     match = _TITLE.search(text)
     title = match.group(1) if match else path.stem.replace("-", " ").capitalize()
     lang = "zh" if path.name.endswith(".zh.md") else detect_language(text)
-    return Document(kb=kb, doc_id=doc_id or doc_id_for(path), title=title, text=text, lang=lang, source=str(path))
+    return Document(
+        kb=kb, doc_id=doc_id or doc_id_for(path), title=title, text=text, lang=lang, source=str(path)
+    )
 
 
 def load_markdown_dir(folder: Path, kb: str) -> list[Document]:
@@ -52,7 +54,9 @@ _FIELDS = {
 }
 
 
-def load_product_knowledge(knowledge_json: Path | None, products_json: Path | None, kb: str) -> list[Document]:
+def load_product_knowledge(
+    knowledge_json: Path | None, products_json: Path | None, kb: str
+) -> list[Document]:
     """One English and one Chinese document per product type.
 
     The written knowledge (description, features, ... with `_zh` twins) comes from `knowledge_json` when it exists;
@@ -80,8 +84,14 @@ def load_product_knowledge(knowledge_json: Path | None, products_json: Path | No
                 continue
             title = entry.get("name_zh", name) if lang == "zh" else name
             documents.append(
-                Document(kb=kb, doc_id=f"{slug}-{lang}" if lang == "zh" else slug, title=str(title),
-                         text=body, lang=lang, source=f"{knowledge_json}#{name}")
+                Document(
+                    kb=kb,
+                    doc_id=f"{slug}-{lang}" if lang == "zh" else slug,
+                    title=str(title),
+                    text=body,
+                    lang=lang,
+                    source=f"{knowledge_json}#{name}",
+                )
             )
     return documents
 
@@ -95,10 +105,16 @@ def _as_text(value: Any) -> str:
 
 def _sentence(text: str) -> str:
     text = text.strip()
-    return text if not text or text[-1] in ".!?。！？" else text + ("。" if detect_language(text) == "zh" else ".")
+    return (
+        text
+        if not text or text[-1] in ".!?。！？"
+        else text + ("。" if detect_language(text) == "zh" else ".")
+    )
 
 
-def _product_markdown(name: str, entry: dict[str, Any], options: dict[str, list[str]], lang: str) -> str | None:
+def _product_markdown(
+    name: str, entry: dict[str, Any], options: dict[str, list[str]], lang: str
+) -> str | None:
     zh = lang == "zh"
     title = str(entry.get("name_zh", name)) if zh else name
     parts = [f"# {title}"]

@@ -20,9 +20,70 @@ from shopcopilot.knowledge.chunking import Chunk
 RRF_K = 60
 # Words that make a sentence a question but say nothing about its subject.
 QUESTION_WORDS = frozenset(
-    "how what when where which who why can could do does did should will would if there their they them "
-    "as from about its was were has have not no so than then into our your after before".split()
-) | frozenset("怎么 如何 怎样 多久 多少 哪些 可以 能 能否 是否 不 吗 呢 么 在 就 会 该 应该 需要".split())
+    [
+        "how",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "can",
+        "could",
+        "do",
+        "does",
+        "did",
+        "should",
+        "will",
+        "would",
+        "if",
+        "there",
+        "their",
+        "they",
+        "them",
+        "as",
+        "from",
+        "about",
+        "its",
+        "was",
+        "were",
+        "has",
+        "have",
+        "not",
+        "no",
+        "so",
+        "than",
+        "then",
+        "into",
+        "our",
+        "your",
+        "after",
+        "before",
+    ]
+) | frozenset(
+    [
+        "怎么",
+        "如何",
+        "怎样",
+        "多久",
+        "多少",
+        "哪些",
+        "可以",
+        "能",
+        "能否",
+        "是否",
+        "不",
+        "吗",
+        "呢",
+        "么",
+        "在",
+        "就",
+        "会",
+        "该",
+        "应该",
+        "需要",
+    ]
+)
 
 
 class Embedder(Protocol):
@@ -75,7 +136,9 @@ class KnowledgeIndex:
         self.embedder = embedder
         self.by_id = {(c.kb, c.chunk_id): c for c in self.chunks}
         self._bm25 = BM25(tokens(c.search_text) for c in self.chunks)
-        self.vectors = embedder.embed_passages([c.search_text for c in self.chunks]) if self.chunks else np.zeros((0, 1))
+        self.vectors = (
+            embedder.embed_passages([c.search_text for c in self.chunks]) if self.chunks else np.zeros((0, 1))
+        )
         self._kb_of = np.array([c.kb for c in self.chunks])
 
     def chunk(self, kb: str, chunk_id: str) -> Chunk | None:
@@ -96,7 +159,9 @@ class KnowledgeIndex:
         dense_order = candidates[np.argsort(-dense[candidates], kind="stable")]
         for rank, row in enumerate(dense_order):
             fused[row] += 1.0 / (RRF_K + rank + 1)
-        lexical_order = [row for row in candidates[np.argsort(-lexical[candidates], kind="stable")] if lexical[row] > 0]
+        lexical_order = [
+            row for row in candidates[np.argsort(-lexical[candidates], kind="stable")] if lexical[row] > 0
+        ]
         for rank, row in enumerate(lexical_order):
             fused[row] += 1.0 / (RRF_K + rank + 1)
         if lang:
@@ -105,7 +170,9 @@ class KnowledgeIndex:
             same = np.array([c.lang == lang for c in self.chunks])
             fused[same] += 0.25 / (RRF_K + 1)
         order = candidates[np.argsort(-fused[candidates], kind="stable")][:k]
-        return [Hit(self.chunks[row], float(fused[row]), float(dense[row]), float(lexical[row])) for row in order]
+        return [
+            Hit(self.chunks[row], float(fused[row]), float(dense[row]), float(lexical[row])) for row in order
+        ]
 
     def kb_lexical(self, question: str, kb_names: Sequence[str]) -> dict[str, float]:
         """Per KB, its best BM25 score relative to the best of all KBs (0..1): do its passages use these words?"""

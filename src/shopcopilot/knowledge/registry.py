@@ -52,7 +52,9 @@ def _policy_loader(retail_dir: Path, data_dir: Path) -> Callable[[], list[Docume
     return load
 
 
-def default_knowledge_bases(retail_dir: Path | None = None, data_dir: Path | None = None) -> list[KnowledgeBase]:
+def default_knowledge_bases(
+    retail_dir: Path | None = None, data_dir: Path | None = None
+) -> list[KnowledgeBase]:
     retail = retail_dir or default_retail_dir()
     data = data_dir or KNOWLEDGE_DATA
     specs = json.loads((data / "knowledge_bases.json").read_text(encoding="utf-8"))

@@ -130,6 +130,11 @@ def register_recommend_tool(registry: ToolRegistry) -> None:
 
 
 def recommend(ctx: TurnContext) -> list[Block]:
+    if ctx.analysis.product_ids:
+        # "recommend a coffee maker" names what is wanted: search for it, not for what the history suggests.
+        from shopcopilot.shopper.discover import discover
+
+        return discover(ctx)
     picks = ctx.call("recommend_products", {"limit": 3}) if ctx.shopper_id else []
     if not picks:
         return [TextBlock(say(ctx.language, "recommend_none"))]

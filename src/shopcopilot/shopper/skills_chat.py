@@ -127,7 +127,12 @@ def compare_skill(ctx: TurnContext) -> list[Block]:
     ctx.state.awaiting = None
     return [
         TextBlock(comparing.verdict_text(result, ctx.language)),
-        ComparisonBlock(product_ids=result["product_ids"], columns=result["columns"], rows=result["rows"]),
+        ComparisonBlock(
+            product_ids=result["product_ids"],
+            columns=result["columns"],
+            rows=result["rows"],
+            verdict=result["verdict"],
+        ),
     ]
 
 

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from shopcopilot.studio.cutout import Cutout
-from shopcopilot.studio.matting import estimate_foreground, snap_alpha
+from shopcopilot.studio.matting import estimate_foreground_at, snap_alpha
 from shopcopilot.studio.slots import Placement
 from shopcopilot.studio.upscale import UpscaleMethod, upscale
 
@@ -79,26 +79,22 @@ def _fit(array: np.ndarray, placement: Placement) -> np.ndarray:
     return np.ascontiguousarray(array[: placement.height, : placement.width])
 
 
-def canvas_alpha(layer: ProductLayer, size: tuple[int, int]) -> np.ndarray:
-    width, height = size
-    canvas = np.zeros((height, width), np.float32)
-    x0, y0, x1, y1 = layer.bbox
-    canvas[y0:y1, x0:x1] = layer.alpha
-    return canvas
+def composite(scene: np.ndarray, layer: ProductLayer, *, in_place: bool = False) -> np.ndarray:
+    """Scene + product. Core pixels are assigned from the layer, edge pixels blended with a cleaned foreground.
 
-
-def composite(scene: np.ndarray, layer: ProductLayer) -> np.ndarray:
-    """Scene + product. Core pixels are assigned from the layer, edge pixels blended with a cleaned foreground."""
-    out = scene.copy()
+    Only the layer's box is touched; inside it only the soft edge pixels are blended (with a foreground colour
+    estimated at those pixels alone) and the core is a masked copy, no arithmetic. `in_place` reuses `scene`.
+    """
+    out = scene if in_place else scene.copy()
     x0, y0, x1, y1 = layer.bbox
     region = out[y0:y1, x0:x1]
     alpha = layer.alpha
     soft = (alpha > 0) & (alpha < 1)
-    if soft.any():
-        foreground = estimate_foreground(layer.rgb, alpha)
-        a = alpha[..., None]
-        blended = foreground.astype(np.float32) * a + region.astype(np.float32) * (1 - a)
-        region[soft] = np.clip(blended[soft] + 0.5, 0, 255).astype(np.uint8)
-    core = layer.core
-    region[core] = layer.rgb[core]
+    ys, xs = np.nonzero(soft)
+    if len(ys):
+        foreground = estimate_foreground_at(layer.rgb, alpha, soft)
+        a = alpha[ys, xs][:, None]
+        blended = foreground.astype(np.float32) * a + region[ys, xs].astype(np.float32) * (1 - a)
+        region[ys, xs] = np.clip(blended + 0.5, 0, 255).astype(np.uint8)
+    cv2.copyTo(layer.rgb, layer.core.view(np.uint8), region)  # masked copy into the view, in place
     return out

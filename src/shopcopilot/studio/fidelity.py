@@ -15,6 +15,7 @@ import difflib
 import re
 from dataclasses import asdict, dataclass, field
 
+import cv2
 import numpy as np
 from skimage.color import deltaE_ciede2000, rgb2lab
 
@@ -84,26 +85,64 @@ def _kmeans_lab(pixels: np.ndarray, k: int = 4, iterations: int = 12) -> tuple[n
 def _sample(pixels: np.ndarray, limit: int = 3000) -> np.ndarray:
     if len(pixels) <= limit:
         return pixels
-    return pixels[np.random.default_rng(1).choice(len(pixels), limit, replace=False)]
+    return pixels[_sample_index(len(pixels), limit)]
 
 
-def dominant_colour_check(source: Cutout, output_core_pixels: np.ndarray) -> dict:
-    before = _sample(source.rgb[source.core]).astype(np.float64) / 255.0
+def _sample_index(count: int, limit: int = 3000) -> np.ndarray:
+    """The positions `_sample` keeps out of `count` items (a fixed seed: the same pixels on every run)."""
+    if count <= limit:
+        return np.arange(count)
+    return np.random.default_rng(1).choice(count, limit, replace=False)
+
+
+def _sample_masked(image: np.ndarray, mask: np.ndarray, limit: int = 3000) -> np.ndarray:
+    """`_sample(image[mask])` without gathering every masked pixel first (a product core is ~10^6 pixels)."""
+    flat = np.flatnonzero(mask)
+    ys, xs = np.divmod(flat[_sample_index(len(flat), limit)], mask.shape[1])
+    return image[ys, xs]
+
+
+@dataclass
+class SourceColours:
+    """The source product's colour clusters: computed once per photo, shared by the checks of all its outputs."""
+
+    sample: np.ndarray  # N x 3 float64 rgb in [0,1]
+    lab: np.ndarray  # N x 3 Lab of `sample`
+    centres: np.ndarray  # k x 3 Lab
+    counts: np.ndarray  # k
+
+    @property
+    def dominant(self) -> int:
+        return int(np.argmax(self.counts))
+
+
+def source_colours(source: Cutout) -> SourceColours | None:
+    """None when the source has no core pixels."""
+    sample = _sample_masked(source.rgb, source.core).astype(np.float64) / 255.0
+    if len(sample) == 0:
+        return None
+    lab = rgb2lab(sample[None])[0]
+    centres, counts = _kmeans_lab(lab)
+    return SourceColours(sample=sample, lab=lab, centres=centres, counts=counts)
+
+
+def dominant_colour_check(
+    source: Cutout, output_core_pixels: np.ndarray, colours: SourceColours | None = None
+) -> dict:
+    """`colours` is `source_colours(source)`, computed here when not given."""
+    colours = colours if colours is not None else source_colours(source)
     after = _sample(output_core_pixels).astype(np.float64) / 255.0
-    if len(before) == 0 or len(after) == 0:
+    if colours is None or len(after) == 0:
         return {"delta_e": None, "dominant_before": None, "dominant_after": None, "max": MAX_DELTA_E}
-    lab_before = rgb2lab(before[None])[0]
     lab_after = rgb2lab(after[None])[0]
-    centres, counts = _kmeans_lab(lab_before)
-    dominant = int(np.argmax(counts))
+    centres, counts, dominant = colours.centres, colours.counts, colours.dominant
     # The output is measured against the *source's* clusters, so a small shift cannot swap which one dominates.
     labels = np.argmin(((lab_after[:, None, :] - centres[None]) ** 2).sum(-1), axis=1)
     members = lab_after[labels == dominant]
     after_centre = members.mean(axis=0) if len(members) else lab_after.mean(axis=0)
     delta = float(deltaE_ciede2000(centres[dominant][None], after_centre[None])[0])
-    before_rgb = np.mean(
-        before[np.argmin(((lab_before[:, None] - centres[None]) ** 2).sum(-1), 1) == dominant], 0
-    )
+    before_labels = np.argmin(((colours.lab[:, None] - centres[None]) ** 2).sum(-1), 1)
+    before_rgb = np.mean(colours.sample[before_labels == dominant], 0)
     after_rgb = np.mean(after[labels == dominant], 0) if len(members) else after.mean(0)
     return {
         "dominant_before": _hex(before_rgb * 255),
@@ -143,30 +182,36 @@ def check_fidelity(
     reference: ProductLayer,
     *,
     text_before: list[str] | None = None,
+    colours: SourceColours | None = None,
 ) -> FidelityReport:
-    """`reference` must come from `resample_product` for this output's placement; `text_before=None` skips OCR."""
+    """`reference` must come from `resample_product` for this output's placement; `text_before=None` skips OCR;
+    `colours` is `source_colours(source)` when the caller checks several outputs of one photo."""
     x0, y0, x1, y1 = reference.bbox
     core = reference.core
     seen = output[y0:y1, x0:x1]
     reasons: list[str] = []
     if seen.shape[:2] != core.shape:
         return FidelityReport(False, ["the product does not fit inside the output (it was cropped)"], {}, {})
-    diff = np.abs(seen[core].astype(np.int16) - reference.rgb[core].astype(np.int16)).max(axis=-1)
-    changed = int((diff > MAX_PIXEL_DIFF).sum())
+    # Every core pixel is compared, in uint8 on the layer's box: |a-b| per channel, the largest channel per pixel.
+    red, green, blue = cv2.split(cv2.absdiff(seen, reference.rgb))
+    diff = cv2.max(cv2.max(red, green), blue)
+    compared = int(np.count_nonzero(core))
+    changed = int(np.count_nonzero((diff > MAX_PIXEL_DIFF) & core))
+    core_diff = diff[core] if changed else None  # all zeros otherwise: no need to gather them
     pixels = {
-        "compared": int(core.sum()),
+        "compared": compared,
         "changed": changed,
-        "max_abs_diff": int(diff.max()) if diff.size else 0,
-        "mean_abs_diff": round(float(diff.mean()), 4) if diff.size else 0.0,
+        "max_abs_diff": int(core_diff.max()) if core_diff is not None else 0,
+        "mean_abs_diff": round(float(core_diff.mean()), 4) if core_diff is not None else 0.0,
         "reference": f"source resampled: {reference.resampling}",
     }
-    if core.sum() == 0:
+    if compared == 0:
         reasons.append("no product pixels to compare (empty mask)")
     if changed:
         reasons.append(
             f"{changed} product pixels differ from the source (max difference {pixels['max_abs_diff']})"
         )
-    colour = dominant_colour_check(source, seen[core])
+    colour = dominant_colour_check(source, _sample_masked(seen, core), colours)
     if colour["delta_e"] is not None and colour["delta_e"] > MAX_DELTA_E:
         reasons.append(f"the product's main colour shifted by dE {colour['delta_e']} (max {MAX_DELTA_E})")
     text: dict = {"checked": False}

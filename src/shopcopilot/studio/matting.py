@@ -31,21 +31,28 @@ def guided_filter(guide: np.ndarray, src: np.ndarray, radius: int, eps: float) -
     """Colour guided filter: `guide` HxWx3 float32 in [0,1], `src` HxW float32."""
     mean_i = _box(guide, radius)
     mean_p = _box(src, radius)
-    mean_ip = _box(guide * src[..., None], radius)
-    cov_ip = mean_ip - mean_i * mean_p[..., None]
-    # Per-pixel 3x3 covariance of the guide, regularised by eps.
-    products = {}
-    for a in range(3):
-        for b in range(a, 3):
-            products[a, b] = _box(guide[..., a] * guide[..., b], radius) - mean_i[..., a] * mean_i[..., b]
-    sigma = np.empty(src.shape + (3, 3), np.float32)
-    for (a, b), value in products.items():
-        sigma[..., a, b] = value
-        sigma[..., b, a] = value
-    sigma += eps * np.eye(3, dtype=np.float32)
-    coeff_a = np.linalg.solve(sigma, cov_ip[..., None])[..., 0]
-    coeff_b = mean_p - np.einsum("...c,...c->...", coeff_a, mean_i)
-    return np.einsum("...c,...c->...", _box(coeff_a, radius), guide) + _box(coeff_b, radius)
+    cov_ip = _box(guide * src[..., None], radius) - mean_i * mean_p[..., None]
+    # Per-pixel 3x3 covariance of the guide (symmetric: six planes, box-filtered in one call), regularised by eps.
+    pairs = ((0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (2, 2))
+    moments = _box(np.stack([guide[..., a] * guide[..., b] for a, b in pairs], axis=-1), radius)
+    s00, s01, s02, s11, s12, s22 = (
+        moments[..., k] - mean_i[..., a] * mean_i[..., b] for k, (a, b) in enumerate(pairs)
+    )
+    s00 += eps
+    s11 += eps
+    s22 += eps
+    # Solve sigma @ a = cov for every pixel with the closed-form inverse of a symmetric 3x3 matrix (cofactors):
+    # ~10x faster than a batched np.linalg.solve and well conditioned thanks to eps on the diagonal.
+    c00, c01, c02 = s11 * s22 - s12 * s12, s02 * s12 - s01 * s22, s01 * s12 - s02 * s11
+    c11, c12, c22 = s00 * s22 - s02 * s02, s01 * s02 - s00 * s12, s00 * s11 - s01 * s01
+    inv_det = 1.0 / (s00 * c00 + s01 * c01 + s02 * c02)
+    v0, v1, v2 = cov_ip[..., 0], cov_ip[..., 1], cov_ip[..., 2]
+    coeff_a = np.empty_like(guide)
+    coeff_a[..., 0] = (c00 * v0 + c01 * v1 + c02 * v2) * inv_det
+    coeff_a[..., 1] = (c01 * v0 + c11 * v1 + c12 * v2) * inv_det
+    coeff_a[..., 2] = (c02 * v0 + c12 * v1 + c22 * v2) * inv_det
+    coeff_b = mean_p - (coeff_a * mean_i).sum(axis=-1)
+    return (_box(coeff_a, radius) * guide).sum(axis=-1) + _box(coeff_b, radius)
 
 
 def _trimap(coarse: np.ndarray, band: int) -> tuple[np.ndarray, np.ndarray]:
@@ -123,12 +130,53 @@ def estimate_foreground(rgb: np.ndarray, alpha: np.ndarray, radius: int = 6) -> 
 
     Without it the old background bleeds into the edge of the product as a halo on the new scene.
     """
-    image = rgb.astype(np.float32) / 255.0
-    a = alpha[..., None]
+    image = rgb.astype(np.float32) * np.float32(1.0 / 255.0)
+    # Alpha repeated into 3 planes: same-shape arithmetic is several times faster than broadcasting (H, W, 1).
+    a = cv2.merge([alpha, alpha, alpha])
     eps = 1e-4
-    blur_a = _box(alpha, radius)[..., None]
+    blur_a = _box(alpha, radius)
+    blur_a = cv2.merge([blur_a, blur_a, blur_a])
     fg = _box(image * a, radius) / (blur_a + eps)
     bg = _box(image * (1 - a), radius) / (1 - blur_a + eps)
     fg = np.clip(fg + a * (image - a * fg - (1 - a) * bg), 0.0, 1.0)
     out = np.where(a >= 1.0, image, fg)
     return np.clip(out * 255.0 + 0.5, 0, 255).astype(np.uint8)
+
+
+FOREGROUND_TILE = 32
+
+
+def estimate_foreground_at(
+    rgb: np.ndarray, alpha: np.ndarray, where: np.ndarray, radius: int = 6
+) -> np.ndarray:
+    """`estimate_foreground(rgb, alpha)[where]` (N x 3 uint8, in `np.nonzero(where)` order), computed only on the
+    tiles that hold `where` pixels.
+
+    Soft edge pixels form a thin ring around the product, so most of a large layer needs no estimate at all. The
+    layer is padded once with the same reflection the box filters use; every occupied tile, with its `radius`
+    neighbourhood, is laid side by side in one strip and the strip is filtered in one call. A tile's inner pixels
+    see only their own neighbourhood, so the result equals filtering the whole layer.
+    """
+    ys, xs = np.nonzero(where)
+    out = np.empty((len(ys), 3), np.uint8)
+    if len(ys) == 0:
+        return out
+    r, tile = radius, FOREGROUND_TILE
+    side = tile + 2 * r
+    padded_rgb = cv2.copyMakeBorder(rgb, r, r, r, r, cv2.BORDER_REFLECT)
+    padded_alpha = cv2.copyMakeBorder(alpha, r, r, r, r, cv2.BORDER_REFLECT)
+    tiles_x = -(-alpha.shape[1] // tile)
+    occupied, slot_of = np.unique((ys // tile) * tiles_x + xs // tile, return_inverse=True)
+    strip_rgb = np.zeros((side, side * len(occupied), 3), np.uint8)
+    strip_alpha = np.zeros((side, side * len(occupied)), np.float32)
+    for k, index in enumerate(occupied.tolist()):
+        y0, x0 = (index // tiles_x) * tile, (index % tiles_x) * tile
+        window_rgb = padded_rgb[y0 : y0 + side, x0 : x0 + side]
+        h, w = window_rgb.shape[:2]  # tiles on the far edges are smaller
+        strip_rgb[:h, k * side : k * side + w] = window_rgb
+        strip_alpha[:h, k * side : k * side + w] = padded_alpha[y0 : y0 + side, x0 : x0 + side]
+    estimate = estimate_foreground(strip_rgb, strip_alpha, radius)
+    local_y = ys - (ys // tile) * tile + r
+    local_x = xs - (xs // tile) * tile + r + slot_of * side
+    out[:] = estimate[local_y, local_x]
+    return out

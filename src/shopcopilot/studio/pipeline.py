@@ -16,9 +16,16 @@ import numpy as np
 
 from shopcopilot.errors import InvalidInput
 from shopcopilot.studio import filters as look
-from shopcopilot.studio.compose import canvas_alpha, composite, resample_product
+from shopcopilot.studio.compose import composite, resample_product
 from shopcopilot.studio.cutout import Cutout, cut_out
-from shopcopilot.studio.fidelity import _kmeans_lab, _sample, check_fidelity, source_text
+from shopcopilot.studio.fidelity import (
+    SourceColours,
+    _kmeans_lab,
+    _sample,
+    check_fidelity,
+    source_colours,
+    source_text,
+)
 from shopcopilot.studio.harmonise import harmonise_scene, lab_stats
 from shopcopilot.studio.images import LoadedImage, load_image, save_image
 from shopcopilot.studio.repair import remove_blemishes
@@ -136,7 +143,10 @@ def render_slot(
     subject_lab: np.ndarray,
     text_before: list[str] | None,
     timer: Timer,
+    colours: SourceColours | None = None,
 ) -> SlotResult:
+    """One slot: only what depends on the slot happens here (placement, resampling, scene, shadow, composite and
+    the checks of this output); everything about the photo itself comes in precomputed."""
     x0, y0, x1, y1 = cutout.bbox
     placement = place(x1 - x0, y1 - y0, slot)
     size = (slot.width, slot.height)
@@ -150,12 +160,11 @@ def render_slot(
     if options.filter and options.filter_scope == "scene":
         with timer.stage("filter"):
             scene = look.apply_filter(scene, options.filter)
-    with timer.stage("shadow"):
-        placed_alpha = canvas_alpha(layer, size)
-        if options.shadow:
-            scene = apply_shadow(scene, shadow_map(placed_alpha, layer.bbox, ShadowSpec()))
+    if options.shadow:
+        with timer.stage("shadow"):
+            scene = apply_shadow(scene, shadow_map(layer.alpha, (layer.x, layer.y), size, ShadowSpec()))
     with timer.stage("composite"):
-        image = composite(scene, layer)
+        image = composite(scene, layer, in_place=True)  # the scene was made for this slot alone
     with timer.stage("fidelity"):
         # The reference is made again, independently of the layer used above (Real-ESRGAN is too slow to run
         # twice; there the colour and text checks are the independent witnesses).
@@ -163,7 +172,7 @@ def render_slot(
             layer if options.upscaler == "realesrgan" else resample_product(cutout, placement, "lanczos")
         )
     with timer.stage("fidelity_text" if text_before is not None else "fidelity"):
-        fidelity = check_fidelity(image, cutout, reference, text_before=text_before)
+        fidelity = check_fidelity(image, cutout, reference, text_before=text_before, colours=colours)
     faithful = fidelity.passed
     delivered = fidelity.passed
     reasons = list(fidelity.reasons)
@@ -226,14 +235,25 @@ def render(
     cutout, notes = prepare(photo, options, timer)
     if options.scene.kind == "palette":
         context.product_colors = product_colours(cutout)
-    subject_lab = lab_stats(cutout.rgb, cutout.core)
+    # Once per photo, shared by every slot: the product's colour statistics for harmonisation and for the
+    # fidelity colour check, and (when asked) the text on the product.
+    with timer.stage("photo_stats"):
+        subject_lab = lab_stats(cutout.rgb, cutout.core)
+        colours = source_colours(cutout)
     text_before = None
     if options.ocr:
         with timer.stage("fidelity_text"):
             text_before = source_text(cutout)
     results = [
         render_slot(
-            cutout, slot, options, context, subject_lab=subject_lab, text_before=text_before, timer=timer
+            cutout,
+            slot,
+            options,
+            context,
+            subject_lab=subject_lab,
+            text_before=text_before,
+            timer=timer,
+            colours=colours,
         )
         for slot in slots
     ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import colorsys
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -69,13 +70,28 @@ def _pair(spec: SceneSpec, first: str, second: str) -> tuple[np.ndarray, np.ndar
 
 
 def _mix(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
-    return a * (1 - t[..., None]) + b * t[..., None]
+    """a*(1-t) + b*t per channel, as a + (b-a)*t.
+
+    Two colours mixed by a full HxW field are computed plane by plane and interleaved by `cv2.merge`: numpy's
+    broadcasting of an (H, W, 1) operand against 3 channels is several times slower than contiguous planes.
+    """
+    if a.ndim == 1 and b.ndim == 1 and t.ndim == 2 and min(t.shape) > 1:
+        return cv2.merge([a[c] + (b[c] - a[c]) * t for c in range(3)])
+    return a + (b - a) * t[..., None]
 
 
-def _grid(width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
+def _shade(colour: np.ndarray, field: np.ndarray) -> np.ndarray:
+    """`colour` (3,) or (H, 1, 3) times a brightness field (H, W) as an HxWx3 image, plane by plane."""
+    colour = colour.reshape(-1, 1, 3)
+    return cv2.merge([field * colour[:, :, c] for c in range(3)])
+
+
+def _axes(width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
+    """x in [0,1] as a (1, W) row and y in [0,1] as an (H, 1) column: smooth scenes are built from these by
+    broadcasting, so most of the arithmetic runs on W + H values, not W x H."""
     ys = np.linspace(0.0, 1.0, height, dtype=np.float32)[:, None]
     xs = np.linspace(0.0, 1.0, width, dtype=np.float32)[None, :]
-    return np.broadcast_to(xs, (height, width)), np.broadcast_to(ys, (height, width))
+    return xs, ys
 
 
 def _noise(width: int, height: int, cells: tuple[int, int], seed: int) -> np.ndarray:
@@ -85,42 +101,70 @@ def _noise(width: int, height: int, cells: tuple[int, int], seed: int) -> np.nda
     return np.clip(cv2.resize(small, (width, height), interpolation=cv2.INTER_CUBIC), 0.0, 1.0)
 
 
-def _grain(width: int, height: int, seed: int, strength: float) -> np.ndarray:
-    # Fine grain avoids banding of smooth gradients in 8-bit output.
-    rng = np.random.default_rng(seed + 1)
-    return (rng.standard_normal((height, width), dtype=np.float32) * strength)[..., None]
+GRAIN_TILE = 512
+
+
+@lru_cache(maxsize=16)
+def _grain_tile(seed: int, strength: float) -> np.ndarray:
+    """The same grain in the three channels (luminance grain), stored interleaved so that adding it is a plain
+    contiguous add."""
+    tile = np.random.default_rng(seed + 1).standard_normal((GRAIN_TILE, GRAIN_TILE), dtype=np.float32)
+    tile = np.repeat((tile * np.float32(strength))[..., None], 3, axis=2)
+    tile.flags.writeable = False
+    return tile
+
+
+def _add_grain(image: np.ndarray, seed: int, strength: float) -> np.ndarray:
+    """Add fine grain in place (and return `image`): it avoids banding of smooth gradients in 8-bit output.
+
+    The grain is a seeded 512 px tile of gaussian noise repeated over the image (a 1-level dither has no visible
+    period), so a 1920x1080 scene does not pay for two million fresh normal samples.
+    """
+    height, width = image.shape[:2]
+    tile = _grain_tile(seed, strength)
+    for y in range(0, height, GRAIN_TILE):
+        for x in range(0, width, GRAIN_TILE):
+            block = image[y : y + GRAIN_TILE, x : x + GRAIN_TILE]
+            block += tile[: block.shape[0], : block.shape[1]]
+    return image
 
 
 def studio_sweep(width: int, height: int, spec: SceneSpec) -> np.ndarray:
     """A paper sweep: wall fading into a lighter floor through a soft curve, with a gentle vignette."""
     wall, floor = _colors(spec, ("#e9e7e4", "#fbfaf8"))
-    xs, ys = _grid(width, height)
+    xs, ys = _axes(width, height)
     horizon = 0.62
     t = 1.0 / (1.0 + np.exp(-(ys - horizon) * 9.0))
-    image = _mix(wall, floor, t)
+    rows = _mix(wall, floor, t)  # (H, 1, 3): the sweep depends on y only
     vignette = 1.0 - 0.10 * (((xs - 0.5) * 1.6) ** 2 + ((ys - 0.55) * 1.2) ** 2)
-    return image * vignette[..., None] + _grain(width, height, spec.seed, 0.8)
+    return _add_grain(_shade(rows, vignette), spec.seed, 0.8)
 
 
 def linear_gradient(width: int, height: int, spec: SceneSpec) -> np.ndarray:
     top, bottom = _colors(spec, ("#f4f1ec", "#d9d4cc"))
-    _, ys = _grid(width, height)
-    return _mix(top, bottom, ys) + _grain(width, height, spec.seed, 0.8)
+    _, ys = _axes(width, height)
+    image = np.empty((height, width, 3), np.float32)
+    image[:] = _mix(top, bottom, ys)  # (H, 1, 3) broadcast along the rows
+    return _add_grain(image, spec.seed, 0.8)
 
 
 def radial_gradient(width: int, height: int, spec: SceneSpec) -> np.ndarray:
     inner, outer = _colors(spec, ("#ffffff", "#d8dde3"))
-    xs, ys = _grid(width, height)
+    xs, ys = _axes(width, height)
     aspect = width / height
-    dist = np.sqrt(((xs - 0.5) * aspect) ** 2 + (ys - 0.5) ** 2) / (0.5 * np.hypot(aspect, 1.0))
-    return _mix(inner, outer, np.clip(dist, 0, 1) ** 1.5) + _grain(width, height, spec.seed, 0.8)
+    # In place on one HxW plane: the distance to the centre, normalised, clipped, then t = d**1.5 = d*sqrt(d).
+    dist = ((xs - 0.5) * aspect) ** 2 + (ys - 0.5) ** 2
+    np.sqrt(dist, out=dist)
+    dist *= np.float32(1.0 / (0.5 * np.hypot(aspect, 1.0)))
+    np.clip(dist, 0.0, 1.0, out=dist)
+    return _add_grain(_mix(inner, outer, dist * np.sqrt(dist)), spec.seed, 0.8)
 
 
 def surface(width: int, height: int, spec: SceneSpec) -> np.ndarray:
     """A wall and a table top: the product stands on the surface's front edge region."""
     wall = _colors(spec, ("#ece8e2",))[0]
     top = texture(width, height, spec)
-    _, ys = _grid(width, height)
+    _, ys = _axes(width, height)
     horizon = 0.58
     t = np.clip((ys - horizon) / 0.02 + 0.5, 0.0, 1.0)
     wall_img = wall * (0.92 + 0.08 * (ys / horizon))[..., None]
@@ -132,29 +176,29 @@ def texture(width: int, height: int, spec: SceneSpec) -> np.ndarray:
     if spec.surface == "wood":
         base, dark = _pair(spec, "#b98a5e", "#7a5434")
         warp = _noise(width, height, (4, 24), seed) * 18.0
-        _, ys = _grid(width, height)
+        _, ys = _axes(width, height)
         rings = 0.5 + 0.5 * np.sin((ys * 60.0 / max(scale, 0.5) + warp) * 1.3)
         fine = _noise(width, height, (max(2, width // 3), 40), seed + 2)
         t = np.clip(rings * 0.7 + fine * 0.3, 0, 1) ** 1.5
         return _mix(base, dark, t * 0.8)
     if spec.surface == "marble":
         base, vein = _pair(spec, "#f3f1ee", "#9a9590")
-        xs, ys = _grid(width, height)
+        xs, ys = _axes(width, height)
         turbulence = sum(_noise(width, height, (3 * 2**k, 3 * 2**k), seed + k) / 2**k for k in range(4))
         veins = np.abs(np.sin((xs * 3.0 + ys * 2.0 + turbulence * 2.2) * np.pi))
         t = (1.0 - veins) ** 10
-        return _mix(base, vein, t * 0.6) + _grain(width, height, seed, 1.2)
+        return _add_grain(_mix(base, vein, t * 0.6), seed, 1.2)
     if spec.surface == "concrete":
         base = _colors(spec, ("#b7b4ae",))[0]
         blotch = _noise(width, height, (8, 8), seed) - 0.5
         speck = _noise(width, height, (width // 4 + 2, height // 4 + 2), seed + 3) - 0.5
-        return base * (1.0 + 0.10 * blotch + 0.08 * speck)[..., None] + _grain(width, height, seed, 3.0)
+        return _add_grain(_shade(base, 1.0 + 0.10 * blotch + 0.08 * speck), seed, 3.0)
     base = _colors(spec, ("#e6ddd0",))[0]  # linen
     rng = np.random.default_rng(seed)
     threads_x = rng.random(width, dtype=np.float32)[None, :]
     threads_y = rng.random(height, dtype=np.float32)[:, None]
     weave = 1.0 + 0.05 * (threads_x - 0.5) + 0.05 * (threads_y - 0.5)
-    return base * weave[..., None] + _grain(width, height, seed, 1.5)
+    return _add_grain(_shade(base, weave), seed, 1.5)
 
 
 def palette_colors(product_colors: list[tuple[int, int, int]]) -> tuple[str, str]:
@@ -204,5 +248,11 @@ def make_scene(width: int, height: int, spec: SceneSpec, context: SceneContext |
         image = photo_background(width, height, spec, context.photo)
     else:
         color = _colors(spec, ("#ffffff",))[0]
-        image = np.broadcast_to(color, (height, width, 3)).astype(np.float32)
-    return np.clip(image + 0.5, 0, 255).astype(np.uint8)
+        return np.full((height, width, 3), np.clip(np.round(color), 0, 255).astype(np.uint8), np.uint8)
+    return to_uint8(image)
+
+
+def to_uint8(image: np.ndarray) -> np.ndarray:
+    """Round and saturate a float image to uint8 in one pass (OpenCV's saturate_cast), not clip + add + cast."""
+    image = np.ascontiguousarray(image, dtype=np.float32)
+    return cv2.addWeighted(image, 1.0, image, 0.0, 0.0, dtype=cv2.CV_8U)

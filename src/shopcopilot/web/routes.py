@@ -46,12 +46,13 @@ PAGES = {
         Page("shop", "Assistant", "shopper", "shop.js", "shop.html", "nav_assistant"),
         Page("orders", "Orders", "shopper", "orders.js", "orders.html", "nav_orders"),
         Page("memory", "Memory", "shopper", "memory.js", "memory.html", "nav_memory"),
+        Page("posts", "My posts", "shopper", "posts.js", "posts.html", "nav_posts"),
         Page("merchant", "Workbench", "merchant", "merchant.js", "merchant.html", "nav_workbench"),
     )
 }
 
 NAV = {
-    "shopper": (("shop", "/shop"), ("orders", "/orders"), ("memory", "/memory")),
+    "shopper": (("shop", "/shop"), ("orders", "/orders"), ("posts", "/posts"), ("memory", "/memory")),
     "merchant": (("merchant", "/merchant"),),
     "public": (),
 }
@@ -126,6 +127,11 @@ def order_page(order_id: str) -> HTMLResponse:
 @router.get("/memory")
 def memory_page() -> HTMLResponse:
     return _html("memory")
+
+
+@router.get("/posts")
+def posts_page() -> HTMLResponse:
+    return _html("posts")
 
 
 @router.get("/merchant")

@@ -7,6 +7,16 @@ from shopcopilot.models.llm.function_model import CallInfo, FunctionLLM
 from shopcopilot.models.llm.openai_compatible import OpenAICompatibleLLM
 
 __all__ = [
-    "LLM", "LLMError", "LLMResponse", "LLMUnavailable", "ToolCall", "Usage", "CallInfo", "FunctionLLM",
-    "FallbackLLM", "OpenAICompatibleLLM", "llm_from_settings", "smollm2_gguf_path",
+    "LLM",
+    "LLMError",
+    "LLMResponse",
+    "LLMUnavailable",
+    "ToolCall",
+    "Usage",
+    "CallInfo",
+    "FunctionLLM",
+    "FallbackLLM",
+    "OpenAICompatibleLLM",
+    "llm_from_settings",
+    "smollm2_gguf_path",
 ]

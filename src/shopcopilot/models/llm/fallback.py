@@ -22,7 +22,9 @@ class FallbackLLM:
     """`FallbackLLM([primary, backup])`. Only LLMError moves on to the next model: a bug in the caller still raises.
     The answer records the failed attempts (`LLMResponse.failed_attempts`) so traces show the fallback."""
 
-    def __init__(self, models: Sequence[LLM], *, fallback_on: tuple[type[Exception], ...] = (LLMError,)) -> None:
+    def __init__(
+        self, models: Sequence[LLM], *, fallback_on: tuple[type[Exception], ...] = (LLMError,)
+    ) -> None:
         if not models:
             raise ValueError("FallbackLLM needs at least one model")
         self.models = list(models)

@@ -84,7 +84,11 @@ class EmbeddedLlamaLLM:
             choice = normalize_tool_choice(name, tool_specs) if name else None
             if choice is None:
                 raise LLMError(f"{self.name} chose no valid tool: {pick.text[:200]!r}", code="llm_bad_output")
-        kwargs: dict[str, Any] = {"messages": list(messages), "max_tokens": max_tokens, "temperature": temperature}
+        kwargs: dict[str, Any] = {
+            "messages": list(messages),
+            "max_tokens": max_tokens,
+            "temperature": temperature,
+        }
         if tool_specs and choice not in (None, "none"):
             kwargs["tools"] = tool_specs
             kwargs["tool_choice"] = choice
@@ -93,18 +97,24 @@ class EmbeddedLlamaLLM:
         try:
             with self._lock:
                 data = self._llama.create_chat_completion(**kwargs)
-        except ValueError as exc:  # llama-cpp-python reports bad requests (e.g. context overflow) as ValueError
+        except (
+            ValueError
+        ) as exc:  # llama-cpp-python reports bad requests (e.g. context overflow) as ValueError
             raise LLMError(f"{self.name} could not run this request: {exc}") from exc
         message = data["choices"][0]["message"]
         calls = [
-            ToolCall(name=c["function"]["name"],
-                     arguments=parse_tool_arguments(c["function"]["name"], c["function"].get("arguments")),
-                     id=c.get("id"))
+            ToolCall(
+                name=c["function"]["name"],
+                arguments=parse_tool_arguments(c["function"]["name"], c["function"].get("arguments")),
+                id=c.get("id"),
+            )
             for c in message.get("tool_calls") or []
         ]
         forced = forced_tool_name(choice)
         if forced and not calls:
-            calls.append(ToolCall(name=forced, arguments=parse_tool_arguments(forced, message.get("content") or "")))
+            calls.append(
+                ToolCall(name=forced, arguments=parse_tool_arguments(forced, message.get("content") or ""))
+            )
         usage = data.get("usage") or {}
         return LLMResponse(
             text=message.get("content") or "",

@@ -122,7 +122,9 @@ class OpenAICompatibleLLM:
                     try:
                         chunk = json.loads(payload)
                     except json.JSONDecodeError as exc:
-                        raise LLMError(f"{self.name} sent a stream event that is not JSON: {payload[:200]!r}") from exc
+                        raise LLMError(
+                            f"{self.name} sent a stream event that is not JSON: {payload[:200]!r}"
+                        ) from exc
                     for choice in chunk.get("choices") or []:
                         text = (choice.get("delta") or {}).get("content")
                         if text:
@@ -152,7 +154,9 @@ class OpenAICompatibleLLM:
         try:
             return response.json()
         except ValueError as exc:
-            raise LLMError(f"{self.name} answered with something that is not JSON: {response.text[:200]!r}") from exc
+            raise LLMError(
+                f"{self.name} answered with something that is not JSON: {response.text[:200]!r}"
+            ) from exc
 
     def _post(self, body: dict[str, Any]) -> httpx.Response:
         try:
@@ -167,8 +171,11 @@ class OpenAICompatibleLLM:
                 "or point SHOPCOPILOT_LLM_URL at a running OpenAI-compatible server"
             )
         if isinstance(exc, httpx.TimeoutException):
-            return LLMError(f"the LLM server at {self.base_url} did not answer in time ({type(exc).__name__})",
-                            code="llm_timeout", status_code=504)
+            return LLMError(
+                f"the LLM server at {self.base_url} did not answer in time ({type(exc).__name__})",
+                code="llm_timeout",
+                status_code=504,
+            )
         return LLMError(f"request to the LLM server at {self.base_url} failed: {exc}")
 
     def _http_error(self, response: httpx.Response) -> LLMError:
@@ -183,8 +190,11 @@ class OpenAICompatibleLLM:
         except ValueError:
             pass
         if response.status_code in (401, 403):
-            return LLMError(f"the LLM server refused the API key (HTTP {response.status_code}): {detail}; "
-                            "check SHOPCOPILOT_LLM_API_KEY", code="llm_auth")
+            return LLMError(
+                f"the LLM server refused the API key (HTTP {response.status_code}): {detail}; "
+                "check SHOPCOPILOT_LLM_API_KEY",
+                code="llm_auth",
+            )
         return LLMError(f"the LLM server at {self.base_url} answered HTTP {response.status_code}: {detail}")
 
     def _parse(self, data: dict[str, Any], forced: str | None) -> LLMResponse:
@@ -197,11 +207,18 @@ class OpenAICompatibleLLM:
         for raw in message.get("tool_calls") or []:
             function = raw.get("function") or {}
             name = function.get("name") or ""
-            calls.append(ToolCall(name=name, arguments=parse_tool_arguments(name, function.get("arguments")),
-                                  id=raw.get("id")))
+            calls.append(
+                ToolCall(
+                    name=name,
+                    arguments=parse_tool_arguments(name, function.get("arguments")),
+                    id=raw.get("id"),
+                )
+            )
         if forced and not calls:
             # A forced call that came back as text: the text is the arguments object.
-            calls.append(ToolCall(name=forced, arguments=parse_tool_arguments(forced, message.get("content") or "")))
+            calls.append(
+                ToolCall(name=forced, arguments=parse_tool_arguments(forced, message.get("content") or ""))
+            )
         usage = data.get("usage") or {}
         return LLMResponse(
             text=message.get("content") or "",
@@ -213,9 +230,13 @@ class OpenAICompatibleLLM:
     def _emulate_required(
         self, messages: Sequence[Message], tools: list[ToolSpec], max_tokens: int, temperature: float
     ) -> LLMResponse:
-        pick = self.chat(messages, json_schema=choose_tool_schema(tools), max_tokens=64, temperature=temperature)
+        pick = self.chat(
+            messages, json_schema=choose_tool_schema(tools), max_tokens=64, temperature=temperature
+        )
         choice = pick.json()
         name = choice.get("tool") if isinstance(choice, dict) else None
         if name not in [tool["function"]["name"] for tool in tools]:
             raise LLMError(f"{self.name} chose no valid tool: {pick.text[:200]!r}", code="llm_bad_output")
-        return self.chat(messages, tools=tools, tool_choice=name, max_tokens=max_tokens, temperature=temperature)
+        return self.chat(
+            messages, tools=tools, tool_choice=name, max_tokens=max_tokens, temperature=temperature
+        )

@@ -23,7 +23,9 @@ MODEL_ALIAS = "smollm2"
 
 
 def llama_server_available() -> bool:
-    return importlib.util.find_spec("llama_cpp") is not None and importlib.util.find_spec("uvicorn") is not None
+    return (
+        importlib.util.find_spec("llama_cpp") is not None and importlib.util.find_spec("uvicorn") is not None
+    )
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -66,13 +68,21 @@ class LlamaServer:
 
     def command(self) -> list[str]:
         return [
-            sys.executable, "-m", "llama_cpp.server",
-            "--model", str(self.model_path),
-            "--model_alias", self.model,
-            "--host", self.host,
-            "--port", str(self.port),
-            "--n_ctx", str(self.n_ctx),
-            "--n_threads", str(self.n_threads),
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(self.model_path),
+            "--model_alias",
+            self.model,
+            "--host",
+            self.host,
+            "--port",
+            str(self.port),
+            "--n_ctx",
+            str(self.n_ctx),
+            "--n_threads",
+            str(self.n_threads),
         ]
 
     def start(self) -> LlamaServer:
@@ -84,7 +94,9 @@ class LlamaServer:
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                raise LLMError(f"llama_cpp.server exited with code {self._process.returncode}: {self.log_tail()}")
+                raise LLMError(
+                    f"llama_cpp.server exited with code {self._process.returncode}: {self.log_tail()}"
+                )
             try:
                 if httpx.get(f"{self.url}/models", timeout=2.0).status_code == 200:
                     return self
@@ -92,7 +104,9 @@ class LlamaServer:
                 pass
             time.sleep(0.3)
         self.stop()
-        raise LLMError(f"llama_cpp.server did not answer within {self.startup_timeout:.0f}s: {self.log_tail()}")
+        raise LLMError(
+            f"llama_cpp.server did not answer within {self.startup_timeout:.0f}s: {self.log_tail()}"
+        )
 
     def wait(self) -> int:
         assert self._process is not None
@@ -117,5 +131,7 @@ class LlamaServer:
     def __enter__(self) -> LlamaServer:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()

@@ -11,6 +11,12 @@ config = context.config
 target_metadata = metadata()
 
 
+def include_object(_object, name, type_, reflected, _compare_to) -> bool:
+    """Skip tables the search engine creates itself (SQLite FTS5 and its shadow tables), so that autogenerate
+    never proposes dropping them."""
+    return not (type_ == "table" and reflected and name and name.startswith("search_fts"))
+
+
 def run() -> None:
     engine = config.attributes.get("engine") or create_engine(config.get_main_option("sqlalchemy.url"))
     with engine.begin() as connection:
@@ -19,6 +25,7 @@ def run() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_object=include_object,
         )
         context.run_migrations()
 

@@ -1,7 +1,11 @@
 // Renders the typed answer blocks of POST /v1/chat: text, product cards with option pickers, comparison
-// tables, plans with "add all to cart", cart updates, confirmations and clarifying questions.
+// tables (comparison.js), plans with "add all to cart" (plan.js), editable posts (post_editor.js), cart updates,
+// confirmations and clarifying questions.
 import { addToCart } from "./cart.js";
+import { comparisonBlock } from "./comparison.js";
 import { t } from "./i18n.js";
+import { planBlock } from "./plan.js";
+import { postEditor } from "./post_editor.js";
 import { el, money, showError, tl, toast } from "./ui.js";
 
 const PALETTE = [["#eef1ff", "#3b4fd8"], ["#e9f8f1", "#17803d"], ["#fff3df", "#a15c00"], ["#fbeefe", "#8b2fb8"],
@@ -110,57 +114,6 @@ export function productCard(card) {
     addButton);
 }
 
-function comparison(block) {
-  const head = el("tr", {}, el("th", { scope: "col" }, tl("attribute")), block.columns.map((c) => el("th", { scope: "col" }, c)));
-  const rows = block.rows.map((row) => el("tr", {}, el("th", { scope: "row" }, row.attribute),
-    (row.values || []).map((v) => el("td", {}, Array.isArray(v) ? v.join(", ") : v === null || v === undefined ? "–" : String(v)))));
-  return el("div", { class: "card", style: "overflow:auto;padding:0" },
-    el("table", { "data-block": "comparison" }, el("caption", { class: "visually-hidden" }, tl("compare")), el("thead", {}, head), el("tbody", {}, rows)));
-}
-
-function planVariantIds(block) {
-  const ids = [];
-  for (const action of block.actions || []) for (const item of action.items || []) ids.push([item.variant_id, item.quantity || 1]);
-  if (!ids.length) for (const item of block.items || []) if (item && item.variant_id) ids.push([item.variant_id, item.quantity || 1]);
-  return ids;
-}
-
-function planItem(item) {
-  if (item.status === "ok") {
-    return el("li", { "data-variant": item.variant_id }, el("strong", {}, item.need), ": ", item.name,
-      item.quantity > 1 ? ` × ${item.quantity}` : "", " · ", money(item.price));
-  }
-  const why = item.status === "over_budget" ? `${t("over_budget")} (${money(item.cheapest_price)})` : t("not_in_store");
-  return el("li", { class: "muted" }, el("strong", {}, item.need), `: ${why}`);
-}
-
-// A plan: its steps with the store's products per step (or why a need has none), and "add all to cart".
-function plan(block) {
-  const ids = planVariantIds(block);
-  const button = ids.length ? el("button", { type: "button", class: "btn primary", "data-role": "add-all" }, tl("add_all")) : null;
-  button?.addEventListener("click", async () => {
-    button.disabled = true;
-    try {
-      for (const [id, quantity] of ids) await addToCart(id, quantity);
-      toast(t("added_all"));
-      button.replaceChildren(tl("added_all"));
-    } catch (error) { showError(error); button.disabled = false; }
-  });
-  const sections = (block.sections || []).map((section) => el("section", { class: "plan-step" },
-    el("h4", {}, section.title, section.budget !== undefined ? el("span", { class: "muted" }, ` · ${money(section.spent)} / ${money(section.budget)}`) : null),
-    el("ul", { class: "features" }, (section.items || []).map(planItem))));
-  return el("div", { class: `card plan ${block.large_text ? "large" : ""}`, "data-block": "plan" }, el("h3", {}, block.title),
-    sections.length ? sections : el("ol", {}, (block.steps || []).map((s) => el("li", {}, s))),
-    (block.notes || []).length ? el("ul", { class: "features" }, block.notes.map((n) => el("li", {}, n))) : null,
-    block.total ? el("p", {}, el("strong", {}, `${t("total")}: ${money(block.total)}`)) : null,
-    button);
-}
-
-function post(block) {
-  return el("div", { class: "card", "data-block": "post" }, el("h3", {}, block.title), el("p", { style: "white-space:pre-wrap" }, block.body),
-    (block.hashtags || []).length ? el("p", { class: "muted" }, block.hashtags.map((h) => (h.startsWith("#") ? h : `#${h}`)).join(" ")) : null);
-}
-
 function cartUpdate(block) {
   const lines = (block.lines || []).map((l) => el("li", {}, `${l.product_name || l.variant_id} × ${l.quantity}`));
   return el("div", { class: "card", "data-block": "cart_update" },
@@ -179,13 +132,13 @@ export function renderBlock(block, { send, language }) {
     case "product_cards":
       return el("div", { class: "cards", "data-block": "product_cards" }, (block.cards || []).map(productCard));
     case "comparison":
-      return comparison(block);
+      return comparisonBlock(block);
     case "plan":
-      return plan(block);
+      return planBlock(block);
     case "cart_update":
       return cartUpdate(block);
     case "post":
-      return post(block);
+      return postEditor(block);
     case "confirmation":
       return el("div", { class: "card", "data-block": "confirmation", role: "group", "aria-label": block.prompt },
         el("ul", {}, (block.details || []).map((d) => el("li", {}, d))), el("p", {}, el("strong", {}, block.prompt)),

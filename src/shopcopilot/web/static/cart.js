@@ -1,14 +1,11 @@
 // The cart drawer, on every shopper page: lines with quantities, coupons with how far the cart is from each
-// threshold, and the gap-filler (suggestions that reach a coupon's threshold).
+// threshold, and the gap-filler (see coupons.js).
 import { del, get, patch, post } from "./api.js";
-import { language, t } from "./i18n.js";
+import { couponsSection, usableCoupons } from "./coupons.js";
+import { t } from "./i18n.js";
 import { el, money, onLanguageChange, showError, tl, toast } from "./ui.js";
 
 let lastCart = null;
-let gapFiller = null;  // set by the chat page: asks the assistant to fill a coupon's gap
-
-export function setGapFiller(fn) { gapFiller = fn; }
-
 function drawer() { return document.getElementById("cart-drawer"); }
 
 export function updateCount(cart) {
@@ -35,36 +32,6 @@ export async function addToCart(variantId, quantity = 1) {
   return cart;
 }
 
-// A coupon's eligible subtotal is computed here only where it is exact (platform- or store-wide coupons);
-// category coupons need the category tree, so the gap-filler asks the server for those.
-function eligible(cart, coupon) {
-  if (coupon.category_id) return null;
-  return cart.lines.filter((line) => !coupon.merchant_id || line.merchant_id === coupon.merchant_id)
-    .reduce((sum, line) => sum + line.line_total, 0);
-}
-
-function couponNode(cart, coupon) {
-  const title = language() === "zh" && coupon.title_zh ? coupon.title_zh : coupon.title;
-  const base = eligible(cart, coupon);
-  const node = el("div", { class: "coupon", "data-coupon": coupon.id }, el("strong", {}, title));
-  if (base === null) {
-    node.append(el("div", { class: "muted" }, `${t("category")}: ${coupon.category_id} · ≥ ${money(coupon.threshold)}`));
-  } else if (base >= coupon.threshold) {
-    node.classList.add("unlocked");
-    node.append(el("div", {}, el("span", { class: "badge ok" }, tl("coupon_unlocked"))));
-  } else {
-    const gap = coupon.threshold - base;
-    node.append(el("div", { class: "muted" }, t("coupon_gap", { gap: money(gap) })),
-      el("div", { class: "progress", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": String(coupon.threshold),
-        "aria-valuenow": String(base.toFixed(2)) }, el("i", { style: `width:${Math.min(100, (100 * base) / coupon.threshold)}%` })));
-  }
-  if (gapFiller && !node.classList.contains("unlocked") && cart.lines.length) {
-    node.append(el("button", { type: "button", class: "btn small", style: "margin-top:6px", "data-fill": coupon.id,
-      onclick: () => { closeDrawer(); gapFiller(coupon); } }, tl("fill_gap")));
-  }
-  return node;
-}
-
 function lineNode(line) {
   const setQty = async (quantity) => {
     try {
@@ -86,23 +53,33 @@ function lineNode(line) {
     el("button", { type: "button", class: "btn small ghost", onclick: () => setQty(0) }, tl("remove")));
 }
 
+// Each render fetches the wallet, then swaps the drawer's content in one go; a render that a newer one overtook
+// (the cart changed meanwhile) is dropped, so the drawer never shows two coupon lists or a stale cart.
+let renderSeq = 0;
+
+async function addPairs(pairs) {
+  let cart = null;
+  for (const [variantId, quantity] of pairs) {
+    cart = await post("/v1/cart/lines", { variant_id: variantId, quantity }, { idempotent: true });
+  }
+  if (cart) { updateCount(cart); await renderDrawer(cart); }
+  toast(t("added_all"));
+}
+
 export async function renderDrawer(cart) {
+  const seq = ++renderSeq;
+  let coupons = [];
+  try { coupons = await usableCoupons(); } catch (error) { showError(error); }
+  if (seq !== renderSeq) return;
   const body = document.getElementById("cart-body");
   const footer = document.getElementById("cart-footer");
+  const section = coupons.length ? couponsSection(cart, coupons, { addAll: addPairs }) : null;
   if (!cart.lines.length) {
-    body.replaceChildren(el("p", { class: "empty" }, tl("cart_empty")));
+    body.replaceChildren(el("p", { class: "empty" }, tl("cart_empty")), section || "");
     footer.replaceChildren();
     return;
   }
-  body.replaceChildren(...cart.lines.map(lineNode));
-  let coupons = [];
-  try {
-    coupons = (await get("/v1/me/coupons")).filter((c) => !c.used && c.valid_now !== false);
-  } catch (error) { showError(error); }
-  if (coupons.length) {
-    body.append(el("section", { "aria-labelledby": "coupons-h" }, el("h3", { id: "coupons-h" }, tl("coupons")),
-      el("div", { class: "grid" }, coupons.map((c) => couponNode(cart, c)))));
-  }
+  body.replaceChildren(...cart.lines.map(lineNode), section || "");
   footer.replaceChildren(el("div", { class: "spread" }, el("span", {}, tl("subtotal")),
     el("span", { class: "price", id: "cart-subtotal" }, money(cart.subtotal))),
   el("div", { class: "row", style: "margin-top:10px" },
@@ -116,8 +93,7 @@ export async function openDrawer() {
   d.hidden = false;
   requestAnimationFrame(() => d.classList.add("open"));
   document.getElementById("cart-button")?.setAttribute("aria-expanded", "true");
-  const cart = await refreshCart();
-  if (cart) await renderDrawer(cart);
+  await refreshCart();  // renders the drawer, which is now open
   document.getElementById("cart-close").focus();
 }
 

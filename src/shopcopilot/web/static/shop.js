@@ -2,9 +2,9 @@
 // thumbs up/down (with an optional comment) under every answer.
 import { post, stream } from "./api.js";
 import { renderBlock } from "./blocks.js";
-import { initCart, refreshCart, setGapFiller } from "./cart.js";
-import { language, t } from "./i18n.js";
-import { el, icon, initShell, money, onLanguageChange, showError, tl, toast } from "./ui.js";
+import { initCart, refreshCart } from "./cart.js";
+import { t } from "./i18n.js";
+import { el, icon, initShell, onLanguageChange, showError, tl, toast } from "./ui.js";
 
 const me = initShell("shopper");
 const conversation = document.getElementById("conversation");
@@ -127,12 +127,6 @@ document.getElementById("new-chat").addEventListener("click", () => {
   conversation.replaceChildren();
   document.getElementById("hero").hidden = false;
   input.focus();
-});
-
-// The gap-filler: asks the assistant for products that bring the cart up to a coupon's threshold.
-setGapFiller((coupon) => {
-  const title = language() === "zh" && coupon.title_zh ? coupon.title_zh : coupon.title;
-  send(language() === "zh" ? `帮我凑单用这张券：${title}` : `help me reach the threshold for the coupon ${coupon.id} (${money(coupon.threshold)})`);
 });
 
 onLanguageChange(renderSuggestions);
