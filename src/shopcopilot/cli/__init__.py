@@ -11,6 +11,7 @@ import sys
 COMMAND_GROUPS = [
     "shopcopilot.cli.chat_commands",
     "shopcopilot.cli.db_commands",
+    "shopcopilot.cli.intent_commands",
     "shopcopilot.cli.retail_commands",
     "shopcopilot.cli.demo_commands",
     "shopcopilot.cli.serve_commands",

@@ -1,0 +1,124 @@
+"""Intent router accuracy on utterances it has never seen, per language and per intent.
+
+    .venv/bin/python benchmarks/intents.py
+
+Two evaluations:
+- split: a stratified random 20% of `data/intents/train.jsonl` (seed 0) is held out, the router is trained on the
+  other 80% (threshold calibrated inside that 80%), and scored on the 20%;
+- heldout: the router trained on the whole set, scored on `data/intents/heldout.jsonl` (new utterances written
+  separately, short and colloquial ones included).
+Vectors come from the full router's cache, so only the classifiers are retrained here.
+The table is also written into README.md between <!-- bench:intents --> and <!-- /bench:intents -->.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+
+from shopcopilot.agent.intent_model import (  # noqa: E402
+    EnsembleClassifier,
+    calibrate_threshold,
+    is_chinese,
+    lexical_features,
+)
+from shopcopilot.agent.intents import HELDOUT_FILE, INTENTS, OUT_OF_SCOPE, get_router, load_examples  # noqa: E402
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _stratified_split(labels: np.ndarray, fraction: float, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    held = np.zeros(len(labels), bool)
+    for cls in np.unique(labels):
+        rows = np.flatnonzero(labels == cls)
+        held[rng.choice(rows, int(round(len(rows) * fraction)), replace=False)] = True
+    return held
+
+
+def _fit_with_threshold(q: np.ndarray, p: np.ndarray, lex: np.ndarray, y: np.ndarray):
+    """Same recipe as IntentRouter: calibrate on an inner 80/20 split, then train on everything given."""
+    inner = _stratified_split(y, 0.2, seed=1)
+    model = EnsembleClassifier.fit(q[~inner], p[~inner], lex[~inner], y[~inner], len(INTENTS))
+    probs = model.probabilities(q[inner], p[inner], lex[inner])
+    threshold = calibrate_threshold(probs.max(1), probs.argmax(1), y[inner], INTENTS.index(OUT_OF_SCOPE))
+    return EnsembleClassifier.fit(q, p, lex, y, len(INTENTS)), threshold
+
+
+def _predict(model: EnsembleClassifier, threshold: float, q, p, lex) -> np.ndarray:
+    probs = model.probabilities(q, p, lex)
+    return np.where(probs.max(1) < threshold, INTENTS.index(OUT_OF_SCOPE), probs.argmax(1))
+
+
+def _rates(texts: list[str], truth: np.ndarray, predicted: np.ndarray) -> dict[str, str]:
+    zh = np.array([is_chinese(t) for t in texts])
+    ok = truth == predicted
+    cells = {
+        "all": f"{ok.mean():.3f} ({len(ok)})",
+        "en": f"{ok[~zh].mean():.3f}",
+        "zh": f"{ok[zh].mean():.3f}",
+    }
+    for i, intent in enumerate(INTENTS):
+        cells[intent] = f"{ok[truth == i].mean():.3f}" if (truth == i).any() else "-"
+    return cells
+
+
+def main() -> int:
+    started = time.perf_counter()
+    router = get_router()
+    texts = [t for t, _ in router.examples]
+    y = np.array([INTENTS.index(i) for _, i in router.examples])
+    q, p = router.training_vectors()
+    lex = lexical_features(texts)
+
+    held = _stratified_split(y, 0.2, seed=0)
+    model, threshold = _fit_with_threshold(q[~held], p[~held], lex[~held], y[~held])
+    split_pred = _predict(model, threshold, q[held], p[held], lex[held])
+    split = _rates([t for t, h in zip(texts, held, strict=True) if h], y[held], split_pred)
+
+    heldout = load_examples(HELDOUT_FILE)
+    predictions = router.classify_many([t for t, _ in heldout])
+    ho_truth = np.array([INTENTS.index(i) for _, i in heldout])
+    ho_pred = np.array([INTENTS.index(pr.intent) for pr in predictions])
+    ho = _rates([t for t, _ in heldout], ho_truth, ho_pred)
+
+    rows = ["| | 20% split of train.jsonl | heldout.jsonl |", "|---|---|---|"]
+    for key in ["all", "en", "zh", *INTENTS]:
+        rows.append(f"| {key} | {split[key]} | {ho[key]} |")
+    header = (
+        f"intent router accuracy on unseen utterances ({len(texts)} training lines, 16 intents, en+zh; "
+        f"out-of-scope threshold {router.threshold:.3f}; {time.perf_counter() - started:.0f}s)"
+    )
+    print(header)
+    print("\n".join(rows))
+    _write_readme(header, rows)
+    return 0
+
+
+def _write_readme(header: str, rows: list[str]) -> None:
+    text = README.read_text(encoding="utf-8") if README.exists() else "# shopcopilot\n"
+    section = (
+        f"<!-- bench:intents -->\n`benchmarks/intents.py`: {header}\n\n"
+        + "\n".join(rows)
+        + "\n<!-- /bench:intents -->"
+    )
+    if "<!-- bench:intents -->" in text:
+        text = re.sub(
+            r"<!-- bench:intents -->.*?<!-- /bench:intents -->", lambda _m: section, text, flags=re.S
+        )
+    elif "## Performance" in text:
+        text = text.replace("## Performance\n", "## Performance\n\n" + section + "\n", 1)
+    else:
+        text = text.rstrip("\n") + "\n\n## Performance\n\n" + section + "\n"
+    README.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The engine both faces share: intent router, tools, dialogue state, planner, policy guard."""

