@@ -68,3 +68,26 @@ def test_changed_text_fails_on_ocr(label_cutout: Cutout) -> None:
 def _size(cutout: Cutout) -> tuple[int, int]:
     x0, y0, x1, y1 = cutout.bbox
     return x1 - x0, y1 - y0
+
+
+def test_shared_source_colours_give_the_same_report(label_cutout: Cutout) -> None:
+    from shopcopilot.studio.fidelity import source_colours
+
+    output, reference = _render(label_cutout, Slot("s", 640, 900))
+    shared = check_fidelity(output, label_cutout, reference, colours=source_colours(label_cutout))
+    alone = check_fidelity(output, label_cutout, reference)
+    assert shared.passed and shared.to_dict() == alone.to_dict()
+
+
+def test_pixel_check_counts_core_changes_only(label_cutout: Cutout) -> None:
+    output, reference = _render(label_cutout, Slot("s", 800, 800))
+    soft_ys, soft_xs = np.nonzero((reference.alpha > 0) & (reference.alpha < 1))
+    output[reference.y + soft_ys, reference.x + soft_xs] ^= 7  # edge pixels are blended anyway: not compared
+    assert check_fidelity(output, label_cutout, reference).pixels["changed"] == 0
+    ys, xs = np.nonzero(reference.core)
+    picked = np.random.default_rng(0).choice(len(ys), 25, replace=False)
+    output[reference.y + ys[picked], reference.x + xs[picked], 2] ^= 4  # one channel, by 4
+    pixels = check_fidelity(output, label_cutout, reference).pixels
+    assert pixels["changed"] == 25 and pixels["max_abs_diff"] == 4
+    assert pixels["compared"] == int(reference.core.sum())
+    assert pixels["mean_abs_diff"] == round(25 * 4 / pixels["compared"], 4)

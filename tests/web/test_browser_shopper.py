@@ -95,7 +95,7 @@ def test_comparison_plan_and_chinese_with_senior_mode(page, web_db: Database, sh
     shopper = demo_shopper(web_db, 1)
     sign_in(page, "shopper", shopper, "/shop")
     ask(page, "compare wireless earbuds and headphones", 1)
-    table = page.locator('[data-role=answer][data-turn="1"] table[data-block=comparison]')
+    table = page.locator('[data-role=answer][data-turn="1"] [data-block=comparison] table')
     assert table.locator("tbody tr").count() >= 2
     page.screenshot(path=str(shots / "shopper_comparison.png"), full_page=True)
 

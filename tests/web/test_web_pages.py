@@ -18,7 +18,7 @@ def client(empty_db: Database):
         yield test_client
 
 
-@pytest.mark.parametrize("path", ["/", "/shop", "/orders", "/orders/W123", "/memory", "/merchant"])
+@pytest.mark.parametrize("path", ["/", "/shop", "/orders", "/orders/W123", "/memory", "/posts", "/merchant"])
 def test_every_page_is_served_with_its_script(client: TestClient, path: str) -> None:
     answer = client.get(path)
     assert answer.status_code == 200
@@ -59,3 +59,18 @@ def test_both_languages_define_the_same_strings() -> None:
     en, zh = text.split("\n  zh: {")
     keys = lambda block: set(re.findall(r"(?:^|[\s,{])([a-z_0-9]+):", block))  # noqa: E731
     assert keys(en.split("en: {", 1)[1]) == keys(zh)
+
+
+def test_every_label_the_pages_name_is_defined() -> None:
+    """A key used by t("..."), tl("..."), i18n: "..." or data-i18n="..." exists (else the page shows the key)."""
+    text = (STATIC_DIR / "i18n.js").read_text()
+    defined = set(re.findall(r"(?:^|[\s,{])([a-z_0-9]+):", text.split("\n  zh: {")[0].split("en: {", 1)[1]))
+    used: dict[str, str] = {}
+    scripts = [path for path in STATIC_DIR.glob("*.js") if path.name != "i18n.js"]
+    sources = [*scripts, *(STATIC_DIR.parent / "templates").glob("*.html")]
+    pattern = r'\bt\("([a-z_0-9]+)"|\btl\("([a-z_0-9]+)"|\bi18n: "([a-z_0-9]+)"|data-i18n="([a-z_0-9]+)"'
+    for source in sources:
+        for groups in re.findall(pattern, source.read_text()):
+            used.setdefault(next(g for g in groups if g), source.name)
+    missing = {key: where for key, where in used.items() if key not in defined}
+    assert used and not missing, missing

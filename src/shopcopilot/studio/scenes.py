@@ -104,7 +104,7 @@ def _noise(width: int, height: int, cells: tuple[int, int], seed: int) -> np.nda
 GRAIN_TILE = 512
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=8)  # 3 MB a tile; a process uses one or two (seed, strength) pairs
 def _grain_tile(seed: int, strength: float) -> np.ndarray:
     """The same grain in the three channels (luminance grain), stored interleaved so that adding it is a plain
     contiguous add."""

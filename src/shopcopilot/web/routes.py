@@ -74,7 +74,9 @@ def _nav(page: Page) -> str:
     for name, href in NAV[page.side]:
         target = PAGES[name]
         current = ' aria-current="page"' if name == page.name else ""
-        links.append(f'<a href="{href}"{current} data-i18n="{target.i18n_title}">{html.escape(target.title)}</a>')
+        links.append(
+            f'<a href="{href}"{current} data-i18n="{target.i18n_title}">{html.escape(target.title)}</a>'
+        )
     return "".join(links)
 
 

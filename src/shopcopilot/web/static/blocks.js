@@ -125,7 +125,7 @@ export function renderBlock(block, { send, language }) {
   const answerIn = (en, zh) => (language === "zh" ? zh : en);
   switch (block.type) {
     case "text": {
-      const bubble = el("div", { class: "bubble", "data-block": "text" });
+      const bubble = el("div", { class: "bubble", "data-block": "text", "data-text": block.text });
       typeText(bubble, block.text);
       return bubble;
     }

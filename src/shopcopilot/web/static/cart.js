@@ -57,13 +57,18 @@ function lineNode(line) {
 // (the cart changed meanwhile) is dropped, so the drawer never shows two coupon lists or a stale cart.
 let renderSeq = 0;
 
+// "Add these" of the gap-filler: add the lines, redraw, and bring the coupons (now unlocked) into view.
 async function addPairs(pairs) {
   let cart = null;
   for (const [variantId, quantity] of pairs) {
     cart = await post("/v1/cart/lines", { variant_id: variantId, quantity }, { idempotent: true });
   }
-  if (cart) { updateCount(cart); await renderDrawer(cart); }
-  toast(t("added_all"));
+  if (!cart) return;
+  updateCount(cart);
+  await renderDrawer(cart);
+  const unlocked = [...document.querySelectorAll("#cart-body [data-coupon][data-state=unlocked] strong")].map((n) => n.textContent);
+  toast(unlocked.length ? t("coupons_unlocked", { titles: unlocked.join(", ") }) : t("added_all"), unlocked.length ? "ok" : "");
+  document.querySelector("#cart-body [data-role=coupons]")?.scrollIntoView({ block: "start" });
 }
 
 export async function renderDrawer(cart) {

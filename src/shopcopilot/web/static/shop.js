@@ -71,6 +71,16 @@ function traceNode(trace) {
     calls.length ? el("ul", {}, calls) : null);
 }
 
+// The chat's text before a post repeats the whole draft (for clients that cannot show a post); here the post
+// is shown as an editable form, so the text keeps only its introduction.
+function trimPostEcho(typing, post) {
+  const previous = typing.previousElementSibling;
+  if (!previous || previous.dataset.block !== "text") return;
+  const full = previous.dataset.text || previous.textContent;
+  const cut = full.indexOf(`\n${post.title}`);
+  if (cut > 0) previous.replaceWith(el("div", { class: "bubble", "data-block": "text" }, full.slice(0, cut)));
+}
+
 async function send(text) {
   text = (text || "").trim();
   if (!text || busy) return;
@@ -90,6 +100,7 @@ async function send(text) {
     await stream("/v1/chat", { session_id: session.id, message: text }, async (event, data) => {
       if (event === "block") {
         if (data.type === "cart_update") changedCart = true;
+        if (data.type === "post") trimPostEcho(typing, data);
         typing.before(renderBlock(data, { send, language: /[\u4e00-\u9fff]/.test(text) ? "zh" : "en" }));
         scrollDown();
       } else if (event === "trace") {
