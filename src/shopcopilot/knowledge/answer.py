@@ -138,14 +138,26 @@ def extractive_answer(
 
 
 # -- LLM path ---------------------------------------------------------------------------------------------------------
-ANSWER_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "answer": {"type": "string"},
-        "citations": {"type": "array", "items": {"type": "integer"}},
-    },
-    "required": ["answer", "citations"],
-}
+# Characters, not tokens: a Chinese character costs SmolLM2 two or three tokens, so the zh limit is lower.
+MAX_ANSWER_CHARS = {"en": 200, "zh": 70}
+
+
+def answer_schema(passages: int, lang: str = "en") -> dict[str, Any]:
+    """JSON the model must return. Bounds matter for small models: with grammar-constrained decoding a length limit
+    ends a rambling string, and the enum keeps citation numbers to passages that exist."""
+    return {
+        "type": "object",
+        "properties": {
+            "answer": {"type": "string", "minLength": 1, "maxLength": MAX_ANSWER_CHARS.get(lang, 200)},
+            "citations": {
+                "type": "array",
+                "items": {"type": "integer", "enum": list(range(1, passages + 1))},
+                "minItems": 1,
+                "maxItems": passages,
+            },
+        },
+        "required": ["answer", "citations"],
+    }
 
 
 def llm_messages(question: str, passages: list[Hit], lang: str) -> list[dict[str, str]]:
@@ -204,7 +216,9 @@ def answer_with_llm(
         return extractive
     try:
         response = llm.chat(
-            llm_messages(question, passages, lang), json_schema=ANSWER_SCHEMA, max_tokens=max_tokens
+            llm_messages(question, passages, lang),
+            json_schema=answer_schema(len(passages), lang),
+            max_tokens=max_tokens,
         )
         checked = check_llm_answer(response.json(), passages)
     except LLMError as exc:

@@ -6,6 +6,7 @@ Used by the integration tests and by `shopcopilot llm serve`. Binds to loopback 
 from __future__ import annotations
 
 import importlib.util
+import os
 import socket
 import subprocess
 import sys
@@ -90,7 +91,9 @@ class LlamaServer:
             raise LLMUnavailable(
                 "llama-cpp-python[server] is not installed: see DEVELOPERS.md (`pip install -e '.[local-llm]'`)"
             )
-        self._process = subprocess.Popen(self.command(), stdout=self._log, stderr=subprocess.STDOUT)
+        # Passive OpenMP waiting: see llama_cpp_embedded.import_llama_cpp.
+        env = {**os.environ, "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE")}
+        self._process = subprocess.Popen(self.command(), stdout=self._log, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
