@@ -56,8 +56,10 @@ def web_db(demo_store_template: Path, tmp_path_factory: pytest.TempPathFactory) 
 @pytest.fixture(scope="module")
 def web_server(web_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The whole app (API + web pages) with demo login on, on a free loopback port."""
+    from shopcopilot.agent.intents import get_router
     from shopcopilot.studio.jobs import EmbeddedJobQueue, JobStore
 
+    get_router()  # trained once per var dir (minutes on a cold CI machine): not inside a browser wait
     app = create_app(web_db)
     app.state.studio_queue = EmbeddedJobQueue(JobStore(tmp_path_factory.mktemp("studio_jobs")))
     with pytest.MonkeyPatch.context() as patch:

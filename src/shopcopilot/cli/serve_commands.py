@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import threading
 
 from shopcopilot.errors import NotFound
 
@@ -13,6 +14,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+    )
+    serve.add_argument(
+        "--no-warm-up", action="store_true", help="do not load the intent router and embedder at start-up"
     )
     serve.set_defaults(func=_serve)
 
@@ -31,8 +35,18 @@ def _serve(args: argparse.Namespace) -> int:
 
     from shopcopilot.api.app import create_app
 
+    if not args.no_warm_up:
+        threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
     uvicorn.run(create_app(), host=args.host, port=args.port, log_level=args.log_level)
     return 0
+
+
+def _warm_up() -> None:
+    """Load the intent router (trained once, then cached under var/) while the server starts, so the first chat
+    turn does not pay for it."""
+    from shopcopilot.agent.intents import get_router
+
+    get_router()
 
 
 def _token(args: argparse.Namespace) -> int:
