@@ -70,3 +70,22 @@ def test_reindex_after_delete_on_postgres(pg_engine: SearchEngine, pg_db: Databa
         ).scalar()
     assert left == 0
     assert "other-lamp" not in {h.product_id for h in pg_engine.search("reading lamp", limit=20).hits}
+
+
+def test_price_change_reaches_search_without_reindex_on_postgres(
+    pg_engine: SearchEngine, pg_db: Database
+) -> None:
+    """The variant change log's PostgreSQL trigger: a price cut makes the product pass a budget it failed."""
+    pg_engine.search("warm-up", limit=1)
+    with pg_db.session() as session:
+        variant = session.get(Variant, "other-tee-1")
+        before = variant.price
+    query = f"linen tee under ${before / 2:.0f}"
+    assert "other-tee" not in {h.product_id for h in pg_engine.search(query, limit=10).hits}
+    with pg_db.session() as session:
+        session.get(Variant, "other-tee-1").price = before / 4
+    hit = next(h for h in pg_engine.search(query, limit=10).hits if h.product_id == "other-tee")
+    assert hit.price_min == before / 4
+    with pg_db.session() as session:
+        session.get(Variant, "other-tee-1").price = before
+    assert "other-tee" not in {h.product_id for h in pg_engine.search(query, limit=10).hits}

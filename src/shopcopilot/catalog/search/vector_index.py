@@ -22,7 +22,7 @@ import numpy as np
 ANN_THRESHOLD = 20_000  # below this, exact search over all rows is faster than walking a graph
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 200  # recall@10 ~0.955-0.965 at 128 on the 100k benchmark; 200 buys margin for ~1 ms
+HNSW_EF_SEARCH = 128  # recall@10 0.956 on the 100k benchmark (0.949 at 96); see benchmarks/search.py
 
 
 class VectorIndex:
@@ -37,6 +37,9 @@ class VectorIndex:
         self._hnsw = None  # faiss.IndexHNSWFlat over rows [0, _hnsw_rows)
         self._hnsw_rows = 0
         self._dirty = False
+        self.version = 0  # bumped whenever rows change: callers key row maps on it
+        self._dead: tuple[int, np.ndarray] | None = None
+        self._live_mask: tuple[int, np.ndarray] | None = None
 
     # --- contents -------------------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -58,6 +61,7 @@ class VectorIndex:
             self.hashes.append(digest)
             self.row_of[product_id] = start + offset
         self._dirty = True
+        self.version += 1
 
     def remove(self, product_ids: Sequence[str]) -> None:
         for product_id in product_ids:
@@ -66,6 +70,7 @@ class VectorIndex:
                 self.ids[row] = None
                 self.hashes[row] = None
                 self._dirty = True
+                self.version += 1
 
     def rows_for(self, product_ids: Sequence[str]) -> np.ndarray:
         return np.fromiter((self.row_of[p] for p in product_ids if p in self.row_of), dtype=np.int64)
@@ -78,42 +83,81 @@ class VectorIndex:
     def search(self, query: np.ndarray, k: int, rows: np.ndarray | None = None) -> list[tuple[str, float]]:
         """Top-k (product id, cosine) by ANN above the threshold, else exact; `rows` restricts to those rows
         (always exact: a restricted set is small, and filtering a graph walk afterwards loses recall)."""
-        if rows is not None or not self.uses_ann:
-            return self.exact_search(query, k, rows)
-        index = self._graph()
-        tombstones = len(self.ids) - len(self.row_of)
-        want = min(len(self.ids), k + tombstones if tombstones < k else 2 * k)
-        index.hnsw.efSearch = max(HNSW_EF_SEARCH, want)
-        scores, found = index.search(query.reshape(1, -1).astype(np.float32), want)
-        hits = [
-            (self.ids[row], float(score)) for row, score in zip(found[0], scores[0], strict=True) if row >= 0
-        ]
-        return [(pid, score) for pid, score in hits if pid is not None][:k]
+        found, scores = self.search_rows(query, k) if rows is None else self.exact_rows(query, k, rows)
+        return self._pairs(found, scores)
 
     def exact_search(
         self, query: np.ndarray, k: int, rows: np.ndarray | None = None
     ) -> list[tuple[str, float]]:
-        if k <= 0 or not self.row_of:
-            return []
+        return self._pairs(*self.exact_rows(query, k, rows))
+
+    def _pairs(self, rows: np.ndarray, scores: np.ndarray) -> list[tuple[str, float]]:
+        ids = self.ids
+        return [(ids[row], score) for row, score in zip(rows.tolist(), scores.tolist(), strict=True)]  # type: ignore[misc]
+
+    def search_rows(
+        self, query: np.ndarray, k: int, allowed: np.ndarray | None = None, ef: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (rows, cosines), best first: the graph above the threshold, else exact. `allowed` (a boolean
+        mask over rows) makes the graph walk skip the others as results while still walking through them."""
+        if not self.uses_ann:
+            rows = None if allowed is None else np.flatnonzero(allowed)
+            return self.exact_rows(query, k, rows)
+        index = self._graph()
+        tombstones = len(self.ids) - len(self.row_of)
+        want = min(len(self.ids), k + tombstones if tombstones < k else 2 * k)
+        ef = max(HNSW_EF_SEARCH, want, ef or 0)
+        query = query.reshape(1, -1).astype(np.float32, copy=False)
+        if allowed is None:
+            index.hnsw.efSearch = ef
+            scores, found = index.search(query, want)
+        else:
+            faiss = _faiss()
+            bits = np.packbits(allowed & self._live(), bitorder="little")
+            params = faiss.SearchParametersHNSW(
+                sel=faiss.IDSelectorBitmap(len(allowed), faiss.swig_ptr(bits))
+            )
+            params.efSearch = ef
+            scores, found = index.search(query, want, params=params)
+        found, scores = found[0], scores[0]
+        keep = found >= 0
+        if tombstones:
+            keep[keep] = self._live()[found[keep]]
+        return found[keep][:k], scores[keep][:k]
+
+    def exact_rows(
+        self, query: np.ndarray, k: int, rows: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+        if k <= 0 or not self.row_of or (rows is not None and not len(rows)):
+            return empty
         query = query.astype(np.float32, copy=False)
         if rows is None:
             scores = self.vectors @ query  # all rows at once: no copy of the matrix
             if len(self.row_of) != len(self.ids):
-                scores[[row for row, pid in enumerate(self.ids) if pid is None]] = -np.inf
-            candidates = None
+                scores[self._dead_rows()] = -np.inf
         else:
-            if not len(rows):
-                return []
             scores = self.vectors[rows] @ query
-            candidates = rows
-        k = min(k, len(self.row_of) if candidates is None else len(candidates))
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top])]
-        found = top if candidates is None else candidates[top]
-        return [(self.ids[row], float(scores[i])) for row, i in zip(found, top, strict=True)]  # type: ignore[misc]
+        k = min(k, len(self.row_of) if rows is None else len(rows))
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return (top if rows is None else np.asarray(rows)[top]), scores[top]
+
+    def _live(self) -> np.ndarray:
+        if self._live_mask is None or self._live_mask[0] != self.version:
+            live = np.ones(len(self.ids), dtype=bool)
+            live[self._dead_rows()] = False
+            self._live_mask = (self.version, live)
+        return self._live_mask[1]
+
+    def _dead_rows(self) -> np.ndarray:
+        if self._dead is None or self._dead[0] != self.version:
+            dead = np.fromiter((row for row, pid in enumerate(self.ids) if pid is None), dtype=np.int64)
+            self._dead = (self.version, dead)
+        return self._dead[1]
 
     def _graph(self):
-        import faiss
+        faiss = _faiss()
 
         tombstones = len(self.ids) - len(self.row_of)
         if self._hnsw is not None and tombstones > 0.1 * max(len(self.ids), 1):
@@ -135,12 +179,13 @@ class VectorIndex:
         self.hashes = [self.hashes[row] for row in live]
         self.row_of = {product_id: row for row, product_id in enumerate(self.ids)}  # type: ignore[misc]
         self._hnsw, self._hnsw_rows, self._dirty = None, 0, True
+        self.version += 1
 
     # --- persistence ----------------------------------------------------------------------------------------
     def save(self) -> None:
         if not self._dirty and (self.directory / "meta.json").exists():
             return
-        import faiss
+        faiss = _faiss()
 
         self.directory.mkdir(parents=True, exist_ok=True)
         if len(self.ids) != len(self.row_of):
@@ -172,10 +217,19 @@ class VectorIndex:
         index.row_of = {pid: row for row, pid in enumerate(index.ids) if pid is not None}
         graph = directory / "hnsw.faiss"
         if graph.exists() and meta.get("hnsw_rows") == len(index.ids):
-            import faiss
+            faiss = _faiss()
 
             index._hnsw, index._hnsw_rows = faiss.read_index(str(graph)), len(index.ids)
         return index
+
+
+def _faiss():
+    import faiss
+
+    # One thread: a single query's graph walk gains nothing from OpenMP, and on a small shared machine the
+    # threads fight the embedder and each other.
+    faiss.omp_set_num_threads(1)
+    return faiss
 
 
 def _atomic(path: Path, write) -> None:
