@@ -76,3 +76,14 @@ def test_compare_api(chat_db) -> None:
         assert client.post("/v1/compare", json={"product_ids": ids[:1]}).status_code == 422
         assert client.post("/v1/compare", json={"product_ids": [ids[0], "nope"]}).status_code == 404
         assert client.post("/v1/compare", json={"product_ids": ids, "extra": 1}).status_code == 422
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_an_option_named_features_does_not_repeat_a_row(chat_db, language: str) -> None:
+    with chat_db.session() as session:
+        ids = [_id(session, "Coffee Maker"), _id(session, "Air Purifier")]
+        result = compare_products(session, ids, language=language)
+    attributes = [row["attribute"] for row in result["rows"]]
+    assert len(attributes) == len(set(attributes)), attributes
+    if language == "zh":
+        assert "features" not in attributes and "capacity" not in attributes  # named through the lexicon

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 from datetime import datetime
 
 import pytest
@@ -234,3 +235,30 @@ def test_fill_plan_refuses_unknown_shopper_and_expired_coupons(chat_db) -> None:
         result = fill_plan(session, "ava_moore_2033", now=datetime(2031, 1, 1))
         assert result["coupons_considered"] == [] and result["plan"] is None
         assert "no coupon" in result["explanation"]
+
+
+def test_a_non_stackable_coupon_is_not_reported_as_applied_beside_a_stackable_one(chat_db) -> None:
+    shopper = "ava_moore_2033"
+    with chat_db.session() as session:
+        kettle = _product_variant(session, "Electric Kettle")
+        merchant = session.get(Product, kettle.product_id).merchant_id
+        window = {"valid_from": datetime(2026, 1, 1), "valid_to": datetime(2027, 12, 31)}
+        session.add_all([
+            Coupon(id="T-PLATFORM", kind="spend_save", threshold=50.0, amount=10.0, stackable=False,
+                   title="platform 50-10", **window),
+            Coupon(id="T-STORE", kind="spend_save", threshold=50.0, amount=15.0, stackable=True,
+                   merchant_id=merchant, title="store 50-15", **window),
+        ])
+        session.add_all([ShopperCoupon(shopper_id=shopper, coupon_id=c) for c in ("T-PLATFORM", "T-STORE")])
+        add_line(session, shopper, kettle.id, 1)
+    with chat_db.session() as session:
+        result = fill_plan(session, shopper, now=NOW)
+        by_id = {c["id"]: c for c in result["coupons_considered"]}
+        # Both thresholds are reached, but the platform coupon cannot be combined: only the better set is used.
+        assert result["current"]["coupons"] and "T-PLATFORM" not in result["current"]["coupons"]
+        assert by_id["T-STORE"]["applied_now"] and not by_id["T-PLATFORM"]["applied_now"]
+        plan = result["plan"]
+        used = {c["id"] for c in plan["coupons"]} if plan else set(result["current"]["coupons"])
+        assert {cid for cid, c in by_id.items() if c["applied_with_plan"]} == used
+        amounts = re.findall(r"\d[\d,]*\.\d\d", result["explanation"])
+        assert amounts and all(f"${amount}" in result["explanation"] for amount in amounts)

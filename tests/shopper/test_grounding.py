@@ -8,6 +8,7 @@ import re
 
 from sqlalchemy import select
 
+from shopcopilot.catalog.content import translate_option_value
 from shopcopilot.catalog.models import Variant
 from shopcopilot.commerce.models import OrderItem, Payment
 
@@ -59,7 +60,9 @@ def test_every_stated_fact_is_in_the_store(assistant, chat_db) -> None:
                         if card[price_key] is not None:
                             assert card[price_key] in {v["price"] for v in card["variants"]}
                 if block["type"] == "question":
-                    all_values = {value for pairs in options.values() for _, value in pairs}
+                    # A Chinese chip is the lexicon's name for a store value (it maps back when chosen).
+                    all_values = {shown for pairs in options.values() for name, value in pairs
+                                  for shown in (value, translate_option_value(name, value))}
                     all_names = {name for pairs in options.values() for name, _ in pairs}
                     slot = block["slot"]
                     if slot.startswith("option:"):

@@ -75,6 +75,16 @@ class QuestionBlock(Block):
     choices: list[str] = field(default_factory=list)
 
 
+@dataclass
+class CitedAnswerBlock(Block):
+    """An answer taken from the store's knowledge bases; `citations` are the passages it rests on, numbered as the
+    text's [n] marks: {"kb", "chunk_id", "title", "quote"} (the quote verbatim from the passage)."""
+
+    type: ClassVar[str] = "cited_answer"
+    text: str
+    citations: list[dict[str, Any]] = field(default_factory=list)
+
+
 def blocks_to_dicts(blocks: list[Block]) -> list[dict[str, Any]]:
     return [block.to_dict() for block in blocks]
 
@@ -83,7 +93,7 @@ def block_texts(blocks: list[Block]) -> str:
     """All prose of a turn in one string (tests and the terminal use it)."""
     parts: list[str] = []
     for block in blocks:
-        if isinstance(block, TextBlock | QuestionBlock):
+        if isinstance(block, TextBlock | QuestionBlock | CitedAnswerBlock):
             parts.append(block.text)
         elif isinstance(block, ConfirmationBlock):
             parts.extend([*block.details, block.prompt])

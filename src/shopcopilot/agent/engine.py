@@ -19,7 +19,7 @@ from shopcopilot.agent.blocks import Block, TextBlock, blocks_to_dicts
 from shopcopilot.agent.guard import detect_injection
 from shopcopilot.agent.language import detect_language
 from shopcopilot.agent.models import ChatSession, ChatTurn
-from shopcopilot.agent.planner import Plan, PlanInput, Planner, RulePlanner
+from shopcopilot.agent.planner import FLOW_SKILLS, ORDER_SLOTS, Plan, PlanInput, Planner, RulePlanner
 from shopcopilot.agent.state import DialogueState
 from shopcopilot.agent.tools import ToolContext, ToolRegistry
 from shopcopilot.agent.trace import Trace
@@ -150,6 +150,7 @@ class Assistant:
             )
             trace.intent, trace.confidence, trace.plan = plan.intent, round(plan.confidence, 3), list(plan.steps)
             trace.flags.append(f"plan_source:{plan.source}")
+            _leave_order_flow(state, plan, trace)
             ctx = TurnContext(session, message, language, state, shopper_id, plan, trace, self.registry,
                               analysis, self.resources)
             blocks = self._run_skill(ctx)
@@ -174,6 +175,19 @@ class Assistant:
             ctx.trace.flags.append(f"error:{exc.code}")
             text = exc.message if not ctx.zh else f"抱歉，无法完成：{exc.message}"
             return [TextBlock(text)]
+
+
+def _leave_order_flow(state: DialogueState, plan: Plan, trace: Trace) -> None:
+    """A turn planned for something other than the order request being collected closes its open question and
+    drops a confirmation the shopper did not give; the request's details stay, so "back to my return" resumes."""
+    if plan.skill in FLOW_SKILLS:
+        return
+    if state.awaiting in ORDER_SLOTS:
+        trace.flags.append(f"left_flow:{(state.flow or {}).get('intent') or state.awaiting}")
+        state.awaiting = None
+    if state.pending:
+        trace.flags.append(f"pending_dropped:{state.pending.get('tool')}")
+        state.pending = None
 
 
 def _slots_for_trace(state: DialogueState) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from shopcopilot.agent.blocks import Block, ProductCardsBlock, TextBlock
+from shopcopilot.agent.blocks import Block, CitedAnswerBlock, ProductCardsBlock, TextBlock
 from shopcopilot.agent.fact_check import check_facts, store_terms
 from shopcopilot.agent.guard import check_tool_call
 from shopcopilot.agent.planner import Plan, PlanInput, Planner, RulePlanner
@@ -36,13 +36,15 @@ if TYPE_CHECKING:
     from shopcopilot.agent.engine import Skill, TurnContext
 
 # Skills the model never drives: the dialogue state's own steps, and the ones that write the shopper's data.
-RULES_ONLY_SKILLS = {"confirm", "decline", "authenticate", "cart", "remember", "elsewhere"}
+# ("elsewhere" is the rules' answer for skills this assistant lacks; a fallback planner that knows the shopper
+# skills -- see `shopper.skill_cues` -- names them instead, so the model may still plan those turns.)
+RULES_ONLY_SKILLS = {"confirm", "decline", "authenticate", "cart", "remember", "elsewhere", "add_all"}
 # Intents that change an order: whatever the model proposes, the change runs only through the confirmation flow.
 ORDER_CHANGE_INTENTS = {"order_cancel", "order_modify", "order_return", "order_exchange", "address_change"}
 # Intents the model may answer without consulting a tool; every other answer must rest on tool results.
 NO_DATA_INTENTS = {"greeting", "out_of_scope"}
 # Tools that change data even though they are not marked consequential: the skills run them on request.
-WRITE_TOOLS = {"add_to_cart", "remember"}
+WRITE_TOOLS = {"add_to_cart", "add_items_to_cart", "remember", "draft_post"}
 _POLICY_QUESTION = re.compile(r"\bpolic(?:y|ies)\b|\bhow (?:long|many days)\b|政策|规定|多久|几天", re.I)
 
 MODES = ("tools", "plan")
@@ -255,7 +257,10 @@ class LLMPlanner:
         return response.text
 
     def _blocks(self, ctx: TurnContext, text: str, results: list[tuple[str, dict[str, Any], Any]]) -> list[Block]:
-        blocks: list[Block] = [TextBlock(text)]
+        citations = [citation for name, _args, result in results if name == "store_knowledge" and isinstance(result, dict)
+                     for citation in result.get("citations", [])]
+        # An answer resting on the store's documents carries the passages it drew from.
+        blocks: list[Block] = [CitedAnswerBlock(text, citations) if citations else TextBlock(text)]
         cards = [result for name, _args, result in results
                  if name == "product_card" and isinstance(result, dict) and "product_id" in result]
         if cards:

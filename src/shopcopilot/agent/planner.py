@@ -30,8 +30,16 @@ SKILL_OF_INTENT = {
     "coupon_fill": "elsewhere",
     "plan": "elsewhere",
     "write_post": "elsewhere",
+    "policy_question": "policy",
+    "acknowledge": "acknowledge",
     **{intent: "order" for intent in ORDER_INTENTS},
 }
+# The dialogue state's order-service questions (the slot `state.awaiting` names while a request is collected).
+ORDER_SLOTS = {"auth", "order_id", "reason", "items", "payment_method", "new_items", "address"}
+# The skills that carry an order request on; any other plan leaves it (its details are kept to come back to).
+FLOW_SKILLS = {"order", "authenticate", "confirm", "decline"}
+# A router prediction at least this sure of another intent means the shopper started something else.
+LEAVE_FLOW_CONFIDENCE = 0.6
 
 # The tools each skill may call, shown as the plan in the trace.
 SKILL_STEPS = {
@@ -46,6 +54,8 @@ SKILL_STEPS = {
     "remember": ["remember"],
     "explain": ["product_card"],
     "memory": ["list_memory"],
+    "policy": ["store_knowledge"],
+    "acknowledge": [],
 }
 
 
@@ -101,9 +111,66 @@ _QUESTION = re.compile(
 )
 _CART_ADD = re.compile(r"\b(?:add|put|buy)\b|加入|加购|买", re.I)
 
+# Questions about the store's rules, not about one of the shopper's orders: "what is your return policy?",
+# "how long does a refund take?", "退货政策是什么", "取消订单多久退款". "I want to return my kettle" is none of them.
+_POLICY_WORDS = re.compile(r"\bpolic(?:y|ies)\b|\bterms and conditions\b|政策|规定|规则|条款", re.I)
+_HOW_LONG = re.compile(
+    r"\bhow (?:long|many (?:business |working )?days|soon|quickly|fast)\b|\bwhen (?:will|do|does|would)\b.*"
+    r"\b(?:refund|money)\b|多久|几天|多长时间|多少天|什么时候(?:能|会)?(?:到账|退回|退款)", re.I)
+_POLICY_TOPIC = re.compile(
+    r"\brefund|\breturn|\bcancel|\bexchange|\bship|\bdeliver|退款|退货|退换|取消|换货|到账|发货|配送|送达", re.I)
+_GENERAL_RULE = re.compile(
+    r"\b(?:can|could|may) (?:i|you|we)\b.{0,40}\b(?:return|exchange|cancel)\b.{0,40}"
+    r"\b(?:after|within|once|if)\b|\bdo you (?:accept|allow|offer|take)\b.{0,20}\b(?:returns?|refunds?|exchanges?)\b|"
+    r"\bwhat (?:payment methods?|ways to pay)\b|可以退货吗|能退货吗|支持退货|支持退款|能不能退|可不可以退", re.I)
 
-def rule_intent(text: str) -> str | None:
-    """High-precision keyword cues; None when no cue fires."""
+
+def is_policy_question(text: str) -> bool:
+    """A question about the store's rules (answered from its knowledge bases), not a request about an order."""
+    if _ORDER_ID.search(text):
+        return False  # "how long until order #W1234567 is refunded" is about that order
+    if _POLICY_WORDS.search(text) or _GENERAL_RULE.search(text):
+        return True
+    return bool(_HOW_LONG.search(text) and _POLICY_TOPIC.search(text))
+
+
+_REASON_WORDS = re.compile(
+    r"mistake|by accident|wrong|no longer|don't need|do not need|not needed|changed my mind|"
+    r"买错|下错|误|不需要|不想要|用不上|不要了|错了", re.I)
+_PAYMENT_WORDS = re.compile(
+    r"\bcard\b|credit|debit|paypal|gift|\boriginal\b|same (?:card|method|payment)|credit_card|gift_card|"
+    r"信用卡|借记卡|礼品卡|原支付|原路|原来的|原付款|支付方式", re.I)
+_ALL_WORDS = re.compile(r"\b(?:all|everything|both|every item|the whole)\b|全部|都|所有|两个|整单", re.I)
+
+
+def answers_open_question(request: PlanInput) -> bool:
+    """Whether the message can be an answer to the order service's open question (the slot in `awaiting`)."""
+    text, state = request.message, request.state
+    slot = state.awaiting or ""
+    if _ORDER_ID.search(text) or _EMAIL.search(text) or _ZIP.search(text):
+        return True
+    if is_affirmative(text) or is_negative(text) or ordinal_reference(text) is not None:
+        return True
+    if slot != "auth" and (request.mentions_product or request.mentions_option):
+        return True
+    if slot == "auth":
+        return bool(_IDENTITY.search(text))
+    if slot == "reason":
+        return bool(_REASON_WORDS.search(text))
+    if slot == "payment_method":
+        return bool(_PAYMENT_WORDS.search(text))
+    if slot == "address":
+        return bool(re.search(r"\d", text))
+    if slot in ("items", "new_items"):
+        return bool(_ALL_WORDS.search(text))
+    return False
+
+
+def rule_intent(text: str, *, order_id_means_status: bool = True) -> str | None:
+    """High-precision keyword cues; None when no cue fires. A bare order id reads as a status request unless
+    `order_id_means_status` is False (while an order question is open, it is the answer)."""
+    if is_policy_question(text):
+        return "policy_question"
     has_order_context = bool(_ORDER_ID.search(text)) or bool(re.search(r"\border\b|订单", text, re.I))
     for intent, pattern in _CUES:
         if not pattern.search(text):
@@ -113,7 +180,7 @@ def rule_intent(text: str) -> str | None:
         if intent == "order_cancel" and not has_order_context:
             continue
         return intent
-    if _ORDER_ID.search(text):
+    if _ORDER_ID.search(text) and order_id_means_status:
         return "order_status"
     return None
 
@@ -137,7 +204,7 @@ class RulePlanner:
 
     def plan(self, request: PlanInput) -> Plan:
         text, state = request.message, request.state
-        cue = rule_intent(text)
+        cue = rule_intent(text, order_id_means_status=not (state.flow and state.awaiting in ORDER_SLOTS))
 
         if state.pending:
             if is_affirmative(text):
@@ -149,8 +216,12 @@ class RulePlanner:
         if _EMAIL.search(text) or (_ZIP.search(text) and _IDENTITY.search(text)):
             # Identifying oneself is authentication whatever else is going on (and may be refused).
             return self._plan(state.resume_intent or "authenticate", "authenticate", 1.0, "rules")
-        if state.flow and state.awaiting and (cue is None or cue == state.flow.get("intent")):
+        if (state.flow and state.awaiting in ORDER_SLOTS and (cue is None or cue == state.flow.get("intent"))
+                and (answers_open_question(request) or not self._starts_something_else(text, state))):
             return self._plan(state.flow["intent"], "order", 1.0, "state")
+        if not state.pending and not state.awaiting and (is_affirmative(text) or is_negative(text)):
+            # A bare "yes"/"是的" with nothing waiting for it is neither a search nor a consent.
+            return self._plan("acknowledge", "acknowledge", 1.0, "state")
         if state.awaiting == "cart" and cue in (None, "cart"):
             return self._plan("cart", "cart", 1.0, "state")
         if _MEMORY_LIST.search(text):
@@ -185,6 +256,15 @@ class RulePlanner:
         if request.mentions_product or request.mentions_option:
             return self._plan("browse", "discover", 0.6, "rules")
         return self._plan("browse", "discover", 0.3, "rules")
+
+    @staticmethod
+    def _starts_something_else(text: str, state: DialogueState) -> bool:
+        """A message that does not answer the open order question, and that the router confidently places
+        under another intent, starts something new (the flow keeps its details for later)."""
+        routed = _router_intent(text)
+        # Another order intent is still the order service talking ("the one from last week" reads as status);
+        # switching between order requests takes an explicit cue ("cancel ...", "exchange ...").
+        return bool(routed and routed[0] not in ORDER_INTENTS and routed[1] >= LEAVE_FLOW_CONFIDENCE)
 
     @staticmethod
     def _plan(intent: str, skill: str, confidence: float, source: str) -> Plan:

@@ -65,12 +65,24 @@ def check_stock(variant: Variant, quantity: int) -> None:
 def get_cart(session: Session, shopper_id: str) -> Cart:
     """The shopper's cart, created empty on first use."""
     _require_shopper(session, shopper_id)
-    cart = session.scalar(select(Cart).where(Cart.shopper_id == shopper_id).options(selectinload(Cart.lines)))
+    query = select(Cart).where(Cart.shopper_id == shopper_id).options(selectinload(Cart.lines))
+    cart = session.scalar(query)
     if cart is None:
-        cart = Cart(shopper_id=shopper_id)
-        session.add(cart)
-        session.flush()
+        # Two first requests at once (two tabs, a double click) would both insert; the unique shopper_id then
+        # fails one of them. Insert-or-ignore makes the loser read the winner's cart instead of erroring.
+        session.execute(_insert_ignoring_duplicate(session, shopper_id))
+        cart = session.scalar(query.execution_options(populate_existing=True))
+        assert cart is not None
     return cart
+
+
+def _insert_ignoring_duplicate(session: Session, shopper_id: str) -> Any:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(Cart).values(shopper_id=shopper_id).on_conflict_do_nothing(index_elements=["shopper_id"])
 
 
 def _find_line(cart: Cart, variant_id: str) -> CartLine | None:

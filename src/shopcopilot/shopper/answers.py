@@ -133,3 +133,43 @@ def say(language: str, key: str, **values: object) -> str:
 
 def joined(items: list[str], language: str) -> str:
     return "、".join(items) if language == "zh" else ", ".join(items)
+
+
+# --- names in the answer's language: the store keeps English option names and values (the cards' data keeps
+# them as they are); a Chinese answer names them through the option lexicon.
+
+def option_label(name: str, language: str) -> str:
+    from shopcopilot.catalog.content import translate_option_name
+
+    return translate_option_name(name) if language == "zh" else name
+
+
+def value_label(name: str | None, value: str, language: str) -> str:
+    if language != "zh":
+        return value
+    from shopcopilot.catalog.content import translate_option_value
+
+    return translate_option_value(name or "", str(value))
+
+
+def values_label(options: dict[str, list[str]], language: str) -> list[str]:
+    """Every value of {option name: [values]}, each in the answer's language."""
+    return [value_label(name, value, language) for name, values in options.items() for value in values]
+
+
+def options_label(options: dict[str, object], language: str) -> str:
+    """A variant's options ("color black, size M" / "颜色 黑色、尺码 M码")."""
+    parts = [f"{option_label(name, language)} {value_label(name, str(value), language)}"
+             for name, value in options.items()]
+    return joined(parts, language)
+
+
+def product_label(name: str, name_zh: str | None, language: str) -> str:
+    if language != "zh":
+        return name
+    if name_zh:
+        return name_zh
+    from shopcopilot.shopper.vocabulary import ZH_PRODUCT_NAMES
+
+    aliases = ZH_PRODUCT_NAMES.get(name)
+    return aliases[0] if aliases else name

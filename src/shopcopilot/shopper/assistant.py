@@ -16,6 +16,7 @@ from shopcopilot.shopper import (  # skills_chat: compare, coupon fill, plans, p
     cart_chat,
     discover,
     order_service,
+    policy_answers,
     product_answers,
     recommend,
     skills_chat,
@@ -54,6 +55,8 @@ def skills() -> dict[str, Skill]:
         "greeting": small_talk.greeting,
         "out_of_scope": small_talk.out_of_scope,
         "elsewhere": small_talk.elsewhere,
+        "policy": policy_answers.policy_question,
+        "acknowledge": policy_answers.acknowledge,
         **skills_chat.skills(),  # compare (replacing the table above), coupon_fill, plan, write_post, add_all
     }
 
@@ -73,6 +76,10 @@ def build_assistant(
     planner = planner or llm_planner_from_settings()
     by_name = skills()
     if isinstance(planner, LLMPlanner):
+        # The model's fallback must know the shopper skills too: the bare rule planner sends the router's
+        # write_post/plan/coupon_fill intents 'elsewhere' (rules-only), which would keep the model from every turn
+        # the router guesses as one of them, however unsure ("what do reviewers say about ..." is a question).
+        planner.fallback = skills_chat.with_skill_cues(planner.fallback)
         by_name["llm"] = planner.as_skill(by_name)
     return Assistant(
         database,

@@ -8,7 +8,7 @@ import re
 from shopcopilot.agent.blocks import Block, CartUpdateBlock, QuestionBlock, TextBlock
 from shopcopilot.agent.engine import TurnContext
 from shopcopilot.errors import ShopcopilotError
-from shopcopilot.shopper.answers import joined, say
+from shopcopilot.shopper.answers import joined, option_label, options_label, say, value_label
 from shopcopilot.shopper.cards import money
 from shopcopilot.shopper.product_answers import target_product
 from shopcopilot.shopper.vocabulary import vocabulary
@@ -48,15 +48,17 @@ def cart(ctx: TurnContext) -> list[Block]:
         spread = {name: sorted({str(v["options"].get(name)) for v in fitting}) for name in card["option_names"]}
         name, choices = max(spread.items(), key=lambda item: len(item[1]))
         ctx.state.awaiting = "cart"
-        return [QuestionBlock(slot=f"cart:{name}", text=say(lang, "cart_choose", product=card["title"], option=name,
-                                                            choices=joined(choices, lang)), choices=choices)]
+        shown = [value_label(name, choice, lang) for choice in choices]  # a Chinese chip maps back (vocabulary)
+        return [QuestionBlock(slot=f"cart:{name}", text=say(lang, "cart_choose", product=card["title"],
+                                                            option=option_label(name, lang),
+                                                            choices=joined(shown, lang)), choices=shown)]
     variant = fitting[0]
     ctx.state.awaiting = None
     try:
         view = ctx.call("add_to_cart", {"variant_id": variant["variant_id"], "quantity": 1})
     except ShopcopilotError as exc:
         return [TextBlock(exc.message)]
-    options = ", ".join(f"{k} {v}" for k, v in variant["options"].items())
+    options = options_label(variant["options"], lang)
     added = {"product_id": product_id, "variant_id": variant["variant_id"], "options": variant["options"],
              "price": variant["price"], "quantity": 1}
     return [TextBlock(say(lang, "cart_added", product=card["title"], options=options, price=money(variant["price"]))),

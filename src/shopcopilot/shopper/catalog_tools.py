@@ -45,7 +45,7 @@ def _fallback_search(ctx: ToolContext, text: str, limit: int) -> list[dict[str, 
             scored.append((score, pid))
     scored.sort(key=lambda item: (-item[0], item[1]))
     return [
-        {"product_id": pid, "name": vocab.products[pid].name, "score": score,
+        {"product_id": pid, "name": vocab.products[pid].name, "score": score, "grounded": True,
          "price_min": vocab.products[pid].price_min, "price_max": vocab.products[pid].price_max}
         for score, pid in scored[:limit]
     ]
@@ -67,12 +67,22 @@ def search_products(ctx: ToolContext, args: dict[str, Any]) -> dict[str, Any]:
                 "hits": _fallback_search(ctx, text, limit)}
     hits = [
         {"product_id": hit.product_id, "name": hit.name, "score": round(float(hit.score), 4),
-         "price_min": hit.price_min, "price_max": hit.price_max}
+         "price_min": hit.price_min, "price_max": hit.price_max, "grounded": _grounded(float(hit.score))}
         for hit in result.hits
     ]
     if not hits:
         return {"engine": "keywords (hybrid index empty)", "hits": _fallback_search(ctx, text, limit)}
     return {"engine": "hybrid", "hits": hits}
+
+
+# The hybrid search fuses ranks, 1/(60 + rank) per retriever (and adds 1.0 for the asked-for product type). A product
+# only one retriever found scores at most 1/61; since nearest vectors exist for any text at all, only a product the
+# query's words (or its type) also found is evidence that the store has what was asked for.
+_ONE_RETRIEVER = 1.0 / 61
+
+
+def _grounded(score: float) -> bool:
+    return score > _ONE_RETRIEVER + 1e-6
 
 
 def _filters(args: dict[str, Any]) -> Any | None:

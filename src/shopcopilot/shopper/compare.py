@@ -16,7 +16,9 @@ from shopcopilot.agent.memory import preferences
 from shopcopilot.catalog.models import Category, Variant
 from shopcopilot.commerce.models import BrowsingEvent, Cart, CartLine
 from shopcopilot.errors import InvalidInput
+from shopcopilot.shopper.answers import option_label, value_label
 from shopcopilot.shopper.cards import load_product, money
+from shopcopilot.shopper.vocabulary import EN_SYNONYMS, ZH_PRODUCT_NAMES
 
 MAX_COMPARED = 4
 _BUDGET_NEED = re.compile(
@@ -273,19 +275,31 @@ def compare_products(
                 )
         else:
             kind = "only some"
-        rows.append(
-            {"attribute": name, "values": [", ".join(sorted(v)) if v else "-" for v in values], "kind": kind}
-        )
-    if any(i.features for i in items):
+        shown = [sorted(value_label(name, x, language) for x in v) if v else [] for v in values]
         rows.append(
             {
-                "attribute": "特点" if zh else "features",
+                "attribute": option_label(name, language),
+                "values": [("、" if zh else ", ").join(v) if v else "-" for v in shown],
+                "kind": kind,
+            }
+        )
+    if any(i.features for i in items):
+        taken = {row["attribute"] for row in rows}
+        label = "特点" if zh else "features"
+        rows.append(
+            {
+                # A product option may itself be called "features"; one table must not show two such rows.
+                "attribute": label if label not in taken else ("商品亮点" if zh else "highlights"),
                 "values": ["; ".join(i.features) for i in items],
                 "kind": "differs",
             }
         )
 
-    names = " ".join(f"{i.title} {i.name_en} {i.name_zh}" for i in items).lower()
+    names = " ".join(
+        f"{i.title} {i.name_en} {i.name_zh} {' '.join(ZH_PRODUCT_NAMES.get(i.name_en, []))} "
+        f"{' '.join(EN_SYNONYMS.get(i.name_en, []))}"
+        for i in items
+    ).lower()
     # Words that name the compared products are not a need ("烧水壶" in "电热水壶和烧水壶哪个好").
     terms = [t for t in need_terms(need) if t.lower() not in names]
     budget = bool(_BUDGET_NEED.search(need))
@@ -348,7 +362,7 @@ def compare_products(
             score += 0.5
             shown = sorted(values & liked)[:3]
             p.append(
-                f"有您喜欢的：{'、'.join(shown)}" if zh else f"Comes in what you like: {', '.join(shown)}"
+                f"有您喜欢的：{'、'.join(value_label(None, v, language) for v in shown)}" if zh else f"Comes in what you like: {', '.join(shown)}"
             )
         if values and values <= avoided | {"-"}:
             score -= 1.0

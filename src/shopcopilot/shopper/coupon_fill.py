@@ -247,6 +247,10 @@ def fill_plan(
                 "stackable": c.stackable,
                 "merchant_id": c.merchant_id,
                 "category_id": c.category_id,
+                # Reaching a threshold is not using the coupon: a non-stackable one is used only alone, so the
+                # best combination may leave it out. A face marks "unlocked" only what `applied` says.
+                "applied_now": c.id in solution.base_coupons,
+                "applied_with_plan": c.id in (solution.coupons if useful else solution.base_coupons),
             }
             for c in coupon_rows
         ],
@@ -275,7 +279,7 @@ def fill_plan(
 
 
 def _money(value: float) -> str:
-    return f"{value:,.2f}"
+    return f"${value:,.2f}"
 
 
 def explain(result: dict[str, Any], language: str) -> str:

@@ -12,13 +12,16 @@ from shopcopilot.agent.blocks import Block, ProductCardsBlock, QuestionBlock, Te
 from shopcopilot.agent.engine import Analysis, TurnContext
 from shopcopilot.agent.memory import preferences
 from shopcopilot.agent.state import DialogueState, price_direction, resolve_product_reference
-from shopcopilot.shopper.answers import joined, say
+from shopcopilot.shopper.answers import joined, option_label, product_label, say, value_label, values_label
 from shopcopilot.shopper.cards import money
 from shopcopilot.shopper.vocabulary import Vocabulary, vocabulary
 
 MAX_CARDS = 3
 CLARIFY_ABOVE = 6
 """Ask about an option only when more than this many variants still match."""
+RELATED_SEARCH_LIMIT = 6
+"""How many search hits to look through for other product types that answer the same request."""
+
 
 _ANY = re.compile(r"^\s*(?:any|anything|any one|whatever|doesn't matter|does not matter|no preference|"
                   r"either|all|随便|都可以|都行|无所谓|没有要求)\s*[.!。！]*\s*$", re.I)
@@ -82,8 +85,9 @@ def _update_slots(ctx: TurnContext, vocab: Vocabulary) -> dict[str, Any]:
     named = ctx.analysis.product_ids
     reference = resolve_product_reference(text, state)
     if named and named[0] != slots.get("product_id"):
-        slots = {"product_id": named[0], "candidates": named[:MAX_CARDS], "query": vocab.products[named[0]].name,
-                 "options": {}, "excluded": {}}
+        candidates = named[:MAX_CARDS] if len(named) > 1 else [named[0], *_related_types(ctx, vocab, named[0])]
+        slots = {"product_id": named[0], "candidates": candidates[:MAX_CARDS],
+                 "query": vocab.products[named[0]].name, "options": {}, "excluded": {}}
         state.asked = []
     elif reference and reference != slots.get("product_id"):
         slots = {**slots, "product_id": reference, "candidates": [reference], "options": {}, "excluded": {}}
@@ -97,6 +101,11 @@ def _update_slots(ctx: TurnContext, vocab: Vocabulary) -> dict[str, Any]:
     answering = state.awaiting.split(":", 1)[1] if state.awaiting and state.awaiting.startswith("option:") else None
     if answering and _ANY.match(text):
         slots["options"].pop(answering, None)
+    chosen = _chosen_value(text, answering, vocab.products.get(product_id or ""))
+    if chosen:
+        # A Chinese choice chip ("4杯") names the store's English value ("4 cups").
+        slots["options"][answering] = [chosen]
+        slots["excluded"].pop(answering, None)
     for name, values in vocab.match_options(affirmed, product_id).items():
         slots["options"][name] = values
         slots["excluded"].pop(name, None)
@@ -109,6 +118,39 @@ def _update_slots(ctx: TurnContext, vocab: Vocabulary) -> dict[str, Any]:
         slots["price_min"], slots["price_max"] = low, high
     state.slots = slots
     return slots
+
+
+def _chosen_value(text: str, option: str | None, info: Any) -> str | None:
+    if not option or info is None:
+        return None
+    said = text.strip().strip("。.!！ ")
+    for value in info.options.get(option, []):
+        if said in (value, value_label(option, value, "zh")):
+            return value
+    return None
+
+
+def _related_types(ctx: TurnContext, vocab: Vocabulary, product_id: str) -> list[str]:
+    """Other product types the hybrid search finds for the same request ("咖啡机": the coffee maker and the
+    espresso machine): same category, found by words and vectors, and a kind of the same thing by name."""
+    info = vocab.products[product_id]
+    result = ctx.call("search_products", {"text": ctx.message, "limit": RELATED_SEARCH_LIMIT})
+    related = []
+    for hit in result["hits"]:
+        other = vocab.products.get(hit["product_id"])
+        if other is None or other.id == product_id or not hit.get("grounded", True):
+            continue
+        if other.category_id == info.category_id and _same_kind(info, other):
+            related.append(other.id)
+    return related
+
+
+def _same_kind(a: Any, b: Any) -> bool:
+    """One name contains the other's head ("意式咖啡机" has "咖啡机"; "Tea Kettle" and "Electric Kettle" end alike)."""
+    if a.name_zh and b.name_zh and (a.name_zh in b.name_zh or b.name_zh in a.name_zh):
+        return True
+    head = lambda name: name.lower().split()[-1].rstrip("s") if name.split() else ""  # noqa: E731
+    return head(a.name) == head(b.name)
 
 
 def discover(ctx: TurnContext) -> list[Block]:
@@ -133,7 +175,8 @@ def discover(ctx: TurnContext) -> list[Block]:
             result = ctx.call("search_products", {"text": slots.get("query") or ctx.message, "limit": MAX_CARDS,
                                                   "price_min": slots.get("price_min"),
                                                   "price_max": slots.get("price_max")})
-            candidates = [hit["product_id"] for hit in result["hits"]]
+            # Only what the search found by the query's words (or its product type) is shown as found.
+            candidates = [hit["product_id"] for hit in result["hits"] if hit.get("grounded", True)]
         if not candidates:
             if "category" in state.asked:
                 return [TextBlock(say(ctx.language, "nothing_found"))]
@@ -182,8 +225,11 @@ def _clarifying_question(ctx: TurnContext, vocab: Vocabulary, product_id: str, s
     ctx.state.awaiting = f"option:{name}"
     ctx.state.focus = product_id
     ctx.state.results = [product_id]
-    return QuestionBlock(slot=f"option:{name}", text=say(ctx.language, "ask_option", option=name,
-                                                         product=card["title"]), choices=values)
+    # The chips read in the shopper's language; `_chosen_value` maps a Chinese chip back to the store's value.
+    return QuestionBlock(slot=f"option:{name}",
+                         text=say(ctx.language, "ask_option", option=option_label(name, ctx.language),
+                                  product=card["title"]),
+                         choices=[value_label(name, value, ctx.language) for value in values])
 
 
 def _merge(a: dict[str, list[str]], b: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -195,16 +241,17 @@ def _merge(a: dict[str, list[str]], b: dict[str, list[str]]) -> dict[str, list[s
 
 def _reason(ctx: TurnContext, slots, avoided: dict[str, list[str]], liked: list[str]) -> str:
     parts: list[str] = []
-    wanted = [value for values in slots["options"].values() for value in values]
+    wanted = values_label(slots["options"], ctx.language)
     if wanted:
         parts.append(say(ctx.language, "reason_options", values=joined(wanted, ctx.language)))
     elif slots.get("query"):
-        parts.append(say(ctx.language, "reason_search", query=slots["query"]))
-    avoided_values = sorted({value for values in avoided.values() for value in values})
+        parts.append(say(ctx.language, "reason_search", query=_query_label(ctx, slots)))
+    avoided_values = sorted(set(values_label(avoided, ctx.language)))
     if avoided_values:
         parts.append(say(ctx.language, "reason_avoid", values=joined(avoided_values, ctx.language)))
     if liked and not wanted:
-        parts.append(say(ctx.language, "reason_like", values=joined(liked, ctx.language)))
+        parts.append(say(ctx.language, "reason_like",
+                         values=joined([value_label(None, v, ctx.language) for v in liked], ctx.language)))
     return " ".join(parts)
 
 
@@ -224,7 +271,7 @@ def show_cards(ctx: TurnContext, product_ids: list[str], slots, prefs, intro: st
                 "reason": _reason(ctx, slots, avoided, liked)}
         card = ctx.call("product_card", args)
         if card["match_price_min"] is None:
-            constraints = joined([v for vals in slots["options"].values() for v in vals]
+            constraints = joined(values_label(slots["options"], ctx.language)
                                  + [f"≤ {money(slots['price_max'])}" if slots.get("price_max") else ""]
                                  + [f"≥ {money(slots['price_min'])}" if slots.get("price_min") else ""],
                                  ctx.language).strip(", 、") or "-"
@@ -239,8 +286,17 @@ def show_cards(ctx: TurnContext, product_ids: list[str], slots, prefs, intro: st
         return [TextBlock(say(ctx.language, "nothing_found"))]
     ctx.state.results = [card["product_id"] for card in cards]
     ctx.state.focus = cards[0]["product_id"]
-    head = intro or say(ctx.language, "found", query=slots.get("query") or cards[0]["title"])
+    head = intro or say(ctx.language, "found", query=_query_label(ctx, slots) or cards[0]["title"])
     return [TextBlock("\n".join([head, *lines])), ProductCardsBlock(cards=cards)]
+
+
+def _query_label(ctx: TurnContext, slots: dict[str, Any]) -> str:
+    """The search as the shopper should read it: a product's own name in the answer's language, else their words."""
+    query = slots.get("query") or ""
+    info = vocabulary(ctx.session, ctx.resources).products.get(slots.get("product_id") or "")
+    if info is not None and query == info.name:
+        return product_label(info.name, info.name_zh, ctx.language)
+    return query
 
 
 def _move_price(ctx: TurnContext, direction: str, reference: str, slots, prefs) -> list[Block]:

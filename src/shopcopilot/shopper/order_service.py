@@ -12,6 +12,7 @@ from shopcopilot.agent.guard import OwnershipError
 from shopcopilot.agent.planner import ORDER_INTENTS, rule_intent
 from shopcopilot.errors import ShopcopilotError
 from shopcopilot.shopper import order_parsing as parse
+from shopcopilot.shopper.answers import options_label
 from shopcopilot.shopper.cards import money
 from shopcopilot.shopper.vocabulary import vocabulary
 
@@ -23,14 +24,15 @@ def t(ctx: TurnContext, en: str, zh: str, **values: Any) -> str:
     return (zh if ctx.zh else en).format(**values)
 
 
-def _options(options: dict[str, Any]) -> str:
-    return ", ".join(f"{name} {value}" for name, value in options.items())
+def _options(options: dict[str, Any], language: str = "en") -> str:
+    return options_label(options, language)
 
 
 def describe_order(ctx: TurnContext, order: dict[str, Any]) -> str:
     lines = [t(ctx, "Order {id}: {status}.", "订单 {id}：{status}。", id=order["order_id"], status=order["status"])]
     for item in order["items"]:
-        lines.append(f"- {item['name']} ({_options(item['options'])}) {money(item['price'])}, item {item['item_id']}")
+        lines.append(f"- {item['name']} ({_options(item['options'], ctx.language)}) {money(item['price'])}, "
+                     + t(ctx, "item {id}", "商品 {id}", id=item["item_id"]))
     tracking = [tid for f in order.get("fulfillments", []) for tid in f.get("tracking_id", [])]
     if tracking:
         lines.append(t(ctx, "Tracking: {ids}", "物流单号：{ids}", ids=", ".join(tracking)))

@@ -10,7 +10,7 @@ from shopcopilot.agent.blocks import Block, ComparisonBlock, ProductCardsBlock, 
 from shopcopilot.agent.engine import TurnContext
 from shopcopilot.agent.memory import preferences
 from shopcopilot.agent.state import ordinal_reference, resolve_product_reference
-from shopcopilot.shopper.answers import joined, say
+from shopcopilot.shopper.answers import joined, option_label, say, value_label, values_label
 from shopcopilot.shopper.cards import money
 from shopcopilot.shopper.vocabulary import vocabulary
 
@@ -45,7 +45,7 @@ def product_question(ctx: TurnContext) -> list[Block]:
                      if name in card["option_names"]}
     available = [v for v in card["variants"] if v["available"]]
     if mentioned:
-        values = [value for vals in mentioned.values() for value in vals]
+        values = values_label(mentioned, lang)
         having = [v for v in available
                   if all(v["options"].get(name) in vals for name, vals in mentioned.items())]
         if having:
@@ -54,8 +54,9 @@ def product_question(ctx: TurnContext) -> list[Block]:
         else:
             name = next(iter(mentioned))
             choices = sorted({str(v["options"].get(name)) for v in available if name in v["options"]})
-            text = say(lang, "answer_no_option", product=card["title"], values=joined(values, lang), option=name,
-                       choices=joined(choices, lang))
+            text = say(lang, "answer_no_option", product=card["title"], values=joined(values, lang),
+                       option=option_label(name, lang),
+                       choices=joined([value_label(name, c, lang) for c in choices], lang))
     elif re.search(r"how much|price|cost|多少钱|价格|价钱", ctx.message, re.I):
         text = say(lang, "answer_price", product=card["title"], low=money(card["price_min"]),
                    high=money(card["price_max"]))
@@ -63,8 +64,10 @@ def product_question(ctx: TurnContext) -> list[Block]:
         asked = [name for name in card["option_names"]
                  if any(word in ctx.message.lower() for word in _OPTION_WORDS.get(name.lower(), [name.lower()]))]
         names = asked or card["option_names"]
-        listing = "; ".join(
-            f"{name}: {', '.join(sorted({str(v['options'][name]) for v in available if name in v['options']}))}"
+        listing = ("；" if lang == "zh" else "; ").join(
+            f"{option_label(name, lang)}: " + joined(
+                [value_label(name, value, lang)
+                 for value in sorted({str(v['options'][name]) for v in available if name in v['options']})], lang)
             for name in names)
         text = say(lang, "answer_options", product=card["title"], listing=listing)
     return [TextBlock(text), ProductCardsBlock(cards=[card])]

@@ -39,7 +39,8 @@ def store_knowledge(ctx: ToolContext, args: dict[str, Any]) -> dict[str, Any]:
     return {
         "answer": answer.text,
         "found": answer.found,
-        "citations": [{"kb": c.kb, "title": c.title, "quote": c.quote} for c in answer.citations],
+        "citations": [{"kb": c.kb, "chunk_id": c.chunk_id, "title": c.title, "quote": c.quote}
+                      for c in answer.citations],
     }
 
 

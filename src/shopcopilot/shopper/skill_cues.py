@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import re
 
-from shopcopilot.agent.planner import Plan, PlanInput, Planner, RulePlanner
+from shopcopilot.agent.planner import (
+    ORDER_SLOTS,
+    Plan,
+    PlanInput,
+    Planner,
+    RulePlanner,
+    answers_open_question,
+)
 from shopcopilot.agent.state import ordinal_reference
 from shopcopilot.shopper import planners
 
@@ -57,8 +64,10 @@ _PLAN_WORDS = re.compile(
 def skill_intent(request: PlanInput) -> str | None:
     """The skill a message clearly asks for, or None. Open order flows and confirmations are never taken over."""
     text, state = request.message, request.state
-    if state.pending or state.flow or state.awaiting == "auth":
+    if state.pending:
         return None
+    if state.awaiting in ORDER_SLOTS and answers_open_question(request):
+        return None  # an answer to the order service's open question; anything else may start a skill
     # An open cart or search question yields only to an explicit request for one of these skills.
     answering = state.awaiting == "cart" or (state.awaiting or "").startswith("option:")
     if state.awaiting == "skill:plan":

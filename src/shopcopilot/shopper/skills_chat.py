@@ -105,7 +105,17 @@ def _need(ctx: TurnContext) -> str:
         return match.group(1).strip(" ?.!？。")
     if not ctx.analysis.product_ids and ctx.state.slots.get("need"):
         return str(ctx.state.slots["need"])
-    return ctx.message
+    return _without_product_names(ctx)
+
+
+def _without_product_names(ctx: TurnContext) -> str:
+    """The message less every product name it says ("比较咖啡机和水壶" states no need: 水壶 names a product)."""
+    from shopcopilot.shopper.vocabulary import vocabulary
+
+    text = ctx.message
+    for pattern, _product_id in vocabulary(ctx.session, ctx.resources).product_patterns:
+        text = pattern.sub(" ", text)
+    return text
 
 
 def compare_skill(ctx: TurnContext) -> list[Block]:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from shopcopilot.catalog.models import Category, Product
 from shopcopilot.commerce.models import Order, Shopper
 from shopcopilot.errors import Conflict, Forbidden, InvalidInput, NotFound
+from shopcopilot.shopper.answers import option_label, value_label
 from shopcopilot.shopper.cards import load_product, money
 from shopcopilot.shopper.models import Post
 
@@ -144,7 +145,7 @@ def compose(facts: dict[str, Any], *, language: str = "en", tone: str = "warm") 
     lines = [_OPENING[(tone, language)]]
     for item in items:
         options = (
-            "，".join(f"{k} {v}" for k, v in item["options"].items())
+            "，".join(f"{option_label(k, 'zh')} {value_label(k, str(v), 'zh')}" for k, v in item["options"].items())
             if zh
             else ", ".join(f"{k} {v}" for k, v in item["options"].items())
         )

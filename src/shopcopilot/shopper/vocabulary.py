@@ -90,7 +90,8 @@ class Vocabulary:
         lowered = text.lower()
         for zh, en in sorted(self.value_zh.items(), key=lambda kv: -len(kv[0])):
             if zh in text:
-                lowered += f" {en.lower()}"
+                # Marked as well, so a short value said in Chinese ("M码" -> M) needs no option name beside it.
+                lowered += f" {en.lower()} \u27e8{en.lower()}\u27e9"
         infos = [self.products[product_id]] if product_id in self.products else list(self.products.values())
         found: dict[str, list[str]] = {}
         for info in infos:
@@ -104,6 +105,8 @@ class Vocabulary:
 
 
 def _mentions_value(lowered: str, name: str, value: str) -> bool:
+    if f"\u27e8{value.lower()}\u27e9" in lowered:
+        return True
     v = re.escape(value.lower())
     if _SHORT_VALUE.match(value):
         # "M", "10", "1000": only with the option's name beside it ("size M", "1000 pieces").

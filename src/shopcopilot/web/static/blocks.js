@@ -1,6 +1,6 @@
 // Renders the typed answer blocks of POST /v1/chat: text, product cards with option pickers, comparison
 // tables (comparison.js), plans with "add all to cart" (plan.js), editable posts (post_editor.js), cart updates,
-// confirmations and clarifying questions.
+// confirmations, clarifying questions and knowledge answers with their citations.
 import { addToCart } from "./cart.js";
 import { comparisonBlock } from "./comparison.js";
 import { t } from "./i18n.js";
@@ -129,6 +129,8 @@ export function renderBlock(block, { send, language }) {
       typeText(bubble, block.text);
       return bubble;
     }
+    case "cited_answer":
+      return citedAnswer(block);
     case "product_cards":
       return el("div", { class: "cards", "data-block": "product_cards" }, (block.cards || []).map(productCard));
     case "comparison":
@@ -152,6 +154,16 @@ export function renderBlock(block, { send, language }) {
     default:
       return el("pre", { class: "bubble" }, JSON.stringify(block, null, 2));
   }
+}
+
+// A knowledge-base answer: its text (with [n] marks) and, below it, the numbered passages it quotes.
+function citedAnswer(block) {
+  const sources = (block.citations || []).map((c, i) =>
+    el("li", { "data-kb": c.kb, "data-chunk": c.chunk_id, title: c.chunk_id },
+      el("strong", {}, `[${i + 1}] ${c.title}`), el("div", { class: "muted" }, c.quote)));
+  return el("div", { class: "bubble", "data-block": "cited_answer", "data-text": block.text },
+    el("div", { style: "white-space:pre-line" }, block.text),
+    sources.length ? el("ol", { class: "features", style: "list-style:none;padding-left:0;font-size:.9em" }, sources) : null);
 }
 
 function disableGroup(event) {
