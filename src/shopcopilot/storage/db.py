@@ -59,6 +59,8 @@ def create_database(url: str | None = None) -> Database:
     kwargs: dict = {}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False}
+        # The API runs sync handlers on a thread pool of 40; a pool of 15 made concurrent chat turns time out.
+        kwargs["pool_size"], kwargs["max_overflow"] = 20, 20
     else:
         kwargs["pool_pre_ping"] = True
     engine = create_engine(url, **kwargs)
