@@ -8,6 +8,8 @@ is just another `Planner`.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -185,16 +187,36 @@ def rule_intent(text: str, *, order_id_means_status: bool = True) -> str | None:
     return None
 
 
+_ROUTER_CACHE: OrderedDict[tuple[int, int, str], tuple[str, float]] = OrderedDict()
+_ROUTER_CACHE_SIZE = 4096
+_ROUTER_CACHE_LOCK = threading.Lock()
+
+
 def _router_intent(text: str) -> tuple[str, float] | None:
+    """The router's intent for `text`. Short everyday utterances ("yes", "add it to my cart", "hi") repeat across
+    conversations, and a classification costs two e5 encodings, so results are cached per router state (the key
+    holds the router's identity and its number of examples, which `add_examples` changes)."""
     try:
         from shopcopilot.agent.intents import get_router
     except ImportError:
         return None
     try:
-        prediction = get_router().classify(text)
+        router = get_router()
+        key = (id(router), len(router.examples), " ".join(text.lower().split()))
+        with _ROUTER_CACHE_LOCK:
+            cached = _ROUTER_CACHE.get(key)
+            if cached is not None:
+                _ROUTER_CACHE.move_to_end(key)
+                return cached
+        prediction = router.classify(text)
     except Exception:  # a router that cannot load must not stop the rules path
         return None
-    return prediction.intent, float(prediction.confidence)
+    result = prediction.intent, float(prediction.confidence)
+    with _ROUTER_CACHE_LOCK:
+        _ROUTER_CACHE[key] = result
+        if len(_ROUTER_CACHE) > _ROUTER_CACHE_SIZE:
+            _ROUTER_CACHE.popitem(last=False)
+    return result
 
 
 class RulePlanner:
