@@ -286,6 +286,7 @@ def test_coupon_gap_filler_unlocks_a_coupon(page, web_db: Database, shots) -> No
             assert float(node.locator("[data-role=gap]").get_attribute("data-gap")) == pytest.approx(
                 coupon.threshold - base
             )
+    assert_coupons_follow_the_solver(page, web_db, shopper)
     assert page.locator("#cart-drawer section[data-role=coupons] h3").count() == 1
     page.screenshot(path=str(shots / "skills_drawer_coupons.png"))
 
@@ -299,14 +300,69 @@ def test_coupon_gap_filler_unlocks_a_coupon(page, web_db: Database, shots) -> No
     shown = result.locator("li[data-variant]").evaluate_all("ns => ns.map(n => n.dataset.variant)")
     assert sorted(shown) == sorted(additions)
     assert result.locator("[data-role=fill-saving]").inner_text() == money(expected["plan"]["saving"])
+    # The plan names the coupons it would use, and the list marks exactly those (`applied_with_plan`).
+    plan_coupons = [c["id"] for c in expected["plan"]["coupons"]]
+    shown_coupons = result.locator("[data-role=plan-coupons] li").evaluate_all(
+        "ns => ns.map(n => n.dataset.coupon)"
+    )
+    assert shown_coupons == plan_coupons
+    for flags in expected["coupons_considered"]:
+        node = page.locator(f'#cart-drawer .coupon-list [data-coupon="{flags["id"]}"]')
+        assert node.get_attribute("data-with-plan") == ("applies" if flags["applied_with_plan"] else "no")
+    assert {f["id"] for f in expected["coupons_considered"] if f["applied_with_plan"]} == set(plan_coupons)
     page.screenshot(path=str(shots / "skills_gap_filler_plan.png"))
 
     result.locator("[data-role=add-fill]").click()
-    for coupon in expected["plan"]["coupons"]:
-        page.locator(f'#cart-drawer [data-coupon="{coupon["id"]}"][data-state="unlocked"]').wait_for()
+    for coupon_id in plan_coupons:
+        page.locator(f'#cart-drawer [data-coupon="{coupon_id}"][data-state="applies"]').wait_for()
     assert cart_of(web_db, shopper) == {first: 1} | additions
     assert page.locator("#cart-subtotal").inner_text() == money(expected["plan"]["new_subtotal"])
+    states = assert_coupons_follow_the_solver(page, web_db, shopper)
+    # What the plan promised is what applies now; a coupon whose threshold the additions also reached is shown
+    # as reached but not used (a non-stackable platform coupon is not combined with it), never as "applies".
+    assert {cid for cid, state in states.items() if state == "applies"} == set(plan_coupons)
+    assert "not_used" in states.values(), "the demo plan should also reach a coupon it does not combine"
+    for coupon_id, state in states.items():
+        if state == "not_used":
+            node = page.locator(f'#cart-drawer [data-coupon="{coupon_id}"]')
+            assert node.locator("[data-role=not-used]").inner_text()
+            assert "applies" not in node.locator("[data-role=coupon-state]").inner_text().lower()
     page.screenshot(path=str(shots / "skills_gap_filler_unlocked.png"))
+
+
+def assert_coupons_follow_the_solver(page, database: Database, shopper: str) -> dict[str, str]:
+    """Each coupon's state in the drawer is the solver's on the cart as it is now (`fill_plan`'s `applied_now`):
+    "applies" only for the coupons the best combination uses, "not_used" for a reached threshold it leaves out,
+    "locked" below the threshold; the summary names the coupons that apply. Returns the states shown."""
+    with database.session() as session:
+        status = coupon_fill.fill_plan(session, shopper, max_added=0)
+        view = cart_view(session, shopper)
+    states: dict[str, str] = {}
+    for flags in status["coupons_considered"]:
+        base = sum(
+            line["line_total"]
+            for line in view["lines"]
+            if flags["merchant_id"] in (None, line["merchant_id"])
+            and flags["category_id"] in (None, line["category_id"])
+        )
+        expected = (
+            "applies"
+            if flags["applied_now"]
+            else "locked"
+            if base < flags["threshold"] - 1e-9
+            else "not_used"
+        )
+        node = page.locator(f'#cart-drawer .coupon-list [data-coupon="{flags["id"]}"]')
+        assert node.get_attribute("data-state") == expected, flags
+        badge = node.locator("[data-role=coupon-state]")
+        says_applies = badge.count() == 1 and "applies" in badge.inner_text().lower()
+        assert says_applies == (expected == "applies"), flags
+        states[flags["id"]] = expected
+    summary = page.locator("#cart-drawer [data-role=coupons-applied]")
+    assert summary.get_attribute("data-coupons").split() == status["current"]["coupons"]
+    if status["current"]["coupons"]:
+        assert money(status["current"]["saving"]) in summary.inner_text()
+    return states
 
 
 def test_coffee_maker_requests_show_coffee_machines(page, web_db: Database, shots) -> None:

@@ -8,6 +8,7 @@ reads the database itself, so what a browser shows is exactly what the API retur
 from __future__ import annotations
 
 import html
+import json
 import mimetypes
 from dataclasses import dataclass
 from functools import lru_cache
@@ -69,6 +70,20 @@ def _template(name: str) -> str:
     return (TEMPLATES_DIR / name).read_text(encoding="utf-8")
 
 
+@lru_cache(maxsize=1)
+def page_data() -> str:
+    """What every page's scripts read from the shell (#page-data): the knowledge bases' display titles, so a cited
+    answer can name the base a passage comes from (the API names it by id). Escaped for a <script> element."""
+    from shopcopilot.knowledge.registry import default_knowledge_bases
+
+    data = {
+        "knowledge_bases": {
+            kb.name: {"title": kb.title, "title_zh": kb.title_zh} for kb in default_knowledge_bases()
+        }
+    }
+    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+
+
 def _nav(page: Page) -> str:
     links = []
     for name, href in NAV[page.side]:
@@ -94,6 +109,7 @@ def render_page(name: str) -> str:
         "cart_button": CART_BUTTON if shopper else "",
         "script": page.script,
         "version": __version__,
+        "page_data": page_data(),
     }
     text = _template("page.html")
     for key, value in values.items():

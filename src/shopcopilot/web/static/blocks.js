@@ -130,7 +130,7 @@ export function renderBlock(block, { send, language }) {
       return bubble;
     }
     case "cited_answer":
-      return citedAnswer(block);
+      return citedAnswer(block, language);
     case "product_cards":
       return el("div", { class: "cards", "data-block": "product_cards" }, (block.cards || []).map(productCard));
     case "comparison":
@@ -156,14 +156,66 @@ export function renderBlock(block, { send, language }) {
   }
 }
 
-// A knowledge-base answer: its text (with [n] marks) and, below it, the numbered passages it quotes.
-function citedAnswer(block) {
-  const sources = (block.citations || []).map((c, i) =>
-    el("li", { "data-kb": c.kb, "data-chunk": c.chunk_id, title: c.chunk_id },
-      el("strong", {}, `[${i + 1}] ${c.title}`), el("div", { class: "muted" }, c.quote)));
-  return el("div", { class: "bubble", "data-block": "cited_answer", "data-text": block.text },
-    el("div", { style: "white-space:pre-line" }, block.text),
-    sources.length ? el("ol", { class: "features", style: "list-style:none;padding-left:0;font-size:.9em" }, sources) : null);
+// The knowledge bases' display titles (en, zh), which the page shell carries in #page-data (they are package data,
+// not in the API's answers, which name a base by its id).
+let kbTitles = null;
+function kbTitle(kb, language) {
+  if (!kbTitles) {
+    try { kbTitles = JSON.parse(document.getElementById("page-data")?.textContent || "{}").knowledge_bases || {}; } catch { kbTitles = {}; }
+  }
+  const titles = kbTitles[kb];
+  if (!titles) return kb;
+  return language === "zh" ? titles.title_zh || titles.title : titles.title;
+}
+
+let citedAnswers = 0;
+
+// A knowledge-base answer: its text, whose [n] marks link to numbered sources below it; each source names its
+// passage and knowledge base, and opens to show the quote the answer took from it (verbatim). A mark with no
+// citation behind it stays plain text.
+function citedAnswer(block, language) {
+  const uid = `cited-${++citedAnswers}`;
+  const citations = block.citations || [];
+  const sourceId = (n) => `${uid}-source-${n}`;
+  const openSource = (n) => {
+    const item = document.getElementById(sourceId(n));
+    if (!item) return;
+    item.querySelector("details").open = true;
+    item.focus();
+    item.scrollIntoView({ block: "nearest" });
+  };
+  const text = el("div", { class: "cited-text", "data-role": "cited-text" });
+  for (const part of (block.text || "").split(/(\[\d+\])/)) {
+    const n = Number((/^\[(\d+)\]$/.exec(part) || [])[1]);
+    const citation = n >= 1 ? citations[n - 1] : null;
+    if (!citation) { if (part) text.append(part); continue; }
+    text.append(el("sup", {}, el("a", { href: `#${sourceId(n)}`, class: "cite-mark", "data-cite": String(n),
+      "aria-label": t("cite_mark", { n, title: citation.title }),
+      onclick: (event) => { event.preventDefault(); openSource(n); } }, `[${n}]`)));
+  }
+  const quoteLang = language === "zh" ? "zh-CN" : "en";
+  const sources = citations.map((c, i) => {
+    const n = i + 1;
+    const kb = kbTitle(c.kb, language);
+    return el("li", { id: sourceId(n), tabindex: "-1", "data-n": String(n), "data-kb": c.kb, "data-chunk": c.chunk_id },
+      el("details", {},
+        el("summary", { title: t("show_quote") },
+          el("span", { class: "cite-n" }, `[${n}]`),
+          el("span", { class: "cite-title", "data-role": "cite-title", lang: quoteLang }, c.title),
+          el("span", { class: "badge brand cite-kb", "data-role": "cite-kb", lang: quoteLang }, kb)),
+        el("blockquote", { class: "cite-quote", "data-role": "cite-quote", lang: quoteLang }, c.quote),
+        el("div", { class: "muted small cite-meta" }, `${t("source_kb")} ${kb} · ${c.chunk_id} · `,
+          el("a", { href: "#", onclick: (event) => {
+            event.preventDefault();
+            text.querySelector(`[data-cite="${n}"]`)?.focus();
+          } }, t("back_to_text")))));
+  });
+  const headingId = `${uid}-sources`;
+  return el("div", { class: "bubble cited", "data-block": "cited_answer", "data-text": block.text },
+    text,
+    sources.length ? el("section", { class: "citations", "aria-labelledby": headingId },
+      el("h4", { id: headingId }, tl("sources")),
+      el("ol", { class: "citation-list" }, sources)) : null);
 }
 
 function disableGroup(event) {

@@ -1,7 +1,7 @@
 // The cart drawer, on every shopper page: lines with quantities, coupons with how far the cart is from each
 // threshold, and the gap-filler (see coupons.js).
 import { del, get, patch, post } from "./api.js";
-import { couponsSection, usableCoupons } from "./coupons.js";
+import { couponStatus, couponsSection, usableCoupons } from "./coupons.js";
 import { t } from "./i18n.js";
 import { el, money, onLanguageChange, showError, tl, toast } from "./ui.js";
 
@@ -57,7 +57,7 @@ function lineNode(line) {
 // (the cart changed meanwhile) is dropped, so the drawer never shows two coupon lists or a stale cart.
 let renderSeq = 0;
 
-// "Add these" of the gap-filler: add the lines, redraw, and bring the coupons (now unlocked) into view.
+// "Add these" of the gap-filler: add the lines, redraw, and bring the coupons (now applying) into view.
 async function addPairs(pairs) {
   let cart = null;
   for (const [variantId, quantity] of pairs) {
@@ -66,19 +66,24 @@ async function addPairs(pairs) {
   if (!cart) return;
   updateCount(cart);
   await renderDrawer(cart);
-  const unlocked = [...document.querySelectorAll("#cart-body [data-coupon][data-state=unlocked] strong")].map((n) => n.textContent);
-  toast(unlocked.length ? t("coupons_unlocked", { titles: unlocked.join(", ") }) : t("added_all"), unlocked.length ? "ok" : "");
+  const applying = [...document.querySelectorAll("#cart-body .coupon-list [data-coupon][data-state=applies] strong")].map((n) => n.textContent);
+  toast(applying.length ? t("coupons_unlocked", { titles: applying.join(", ") }) : t("added_all"), applying.length ? "ok" : "");
   document.querySelector("#cart-body [data-role=coupons]")?.scrollIntoView({ block: "start" });
 }
 
 export async function renderDrawer(cart) {
   const seq = ++renderSeq;
   let coupons = [];
-  try { coupons = await usableCoupons(); } catch (error) { showError(error); }
+  let status = null;
+  // Which coupons apply comes from the server's solver (a platform coupon is not combined with others); an
+  // empty cart uses none, so it is not asked.
+  const [wallet, flags] = await Promise.allSettled([usableCoupons(), cart.lines.length ? couponStatus() : null]);
+  if (wallet.status === "fulfilled") coupons = wallet.value; else showError(wallet.reason);
+  if (flags.status === "fulfilled") status = flags.value; else showError(flags.reason);
   if (seq !== renderSeq) return;
   const body = document.getElementById("cart-body");
   const footer = document.getElementById("cart-footer");
-  const section = coupons.length ? couponsSection(cart, coupons, { addAll: addPairs }) : null;
+  const section = coupons.length ? couponsSection(cart, coupons, { addAll: addPairs, status }) : null;
   if (!cart.lines.length) {
     body.replaceChildren(el("p", { class: "empty" }, tl("cart_empty")), section || "");
     footer.replaceChildren();
