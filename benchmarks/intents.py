@@ -25,13 +25,20 @@ import numpy as np  # noqa: E402
 
 from shopcopilot.agent.intent_model import (  # noqa: E402
     EnsembleClassifier,
-    calibrate_threshold,
+    cross_validated_threshold,
     is_chinese,
     lexical_features,
 )
 from shopcopilot.agent.intents import HELDOUT_FILE, INTENTS, OUT_OF_SCOPE, get_router, load_examples  # noqa: E402
 
 README = Path(__file__).resolve().parents[1] / "README.md"
+# Kept with the table so a reader knows how blind the held-out file still is.
+NOTE = (
+    "Model choices (4096 hashed buckets, Chinese character unigrams, out-of-fold threshold) were picked by 5-fold "
+    "cross-validation on train.jsonl (held-out scores were printed alongside). heldout.jsonl is no longer fully blind: its misclassified lines were read "
+    "while improving the router (by earlier engineers and in the round that added colloquial Chinese lines); no "
+    "held-out line was copied or paraphrased into train.jsonl (tests/agent/test_intents.py rejects exact overlaps)."
+)
 
 
 def _stratified_split(labels: np.ndarray, fraction: float, seed: int) -> np.ndarray:
@@ -44,11 +51,8 @@ def _stratified_split(labels: np.ndarray, fraction: float, seed: int) -> np.ndar
 
 
 def _fit_with_threshold(q: np.ndarray, p: np.ndarray, lex: np.ndarray, y: np.ndarray):
-    """Same recipe as IntentRouter: calibrate on an inner 80/20 split, then train on everything given."""
-    inner = _stratified_split(y, 0.2, seed=1)
-    model = EnsembleClassifier.fit(q[~inner], p[~inner], lex[~inner], y[~inner], len(INTENTS))
-    probs = model.probabilities(q[inner], p[inner], lex[inner])
-    threshold = calibrate_threshold(probs.max(1), probs.argmax(1), y[inner], INTENTS.index(OUT_OF_SCOPE))
+    """Same recipe as IntentRouter: calibrate on out-of-fold predictions, then train on everything given."""
+    threshold = cross_validated_threshold(q, p, lex, y, len(INTENTS), INTENTS.index(OUT_OF_SCOPE))
     return EnsembleClassifier.fit(q, p, lex, y, len(INTENTS)), threshold
 
 
@@ -107,7 +111,7 @@ def _write_readme(header: str, rows: list[str]) -> None:
     section = (
         f"<!-- bench:intents -->\n`benchmarks/intents.py`: {header}\n\n"
         + "\n".join(rows)
-        + "\n<!-- /bench:intents -->"
+        + f"\n\n{NOTE}\n<!-- /bench:intents -->"
     )
     if "<!-- bench:intents -->" in text:
         text = re.sub(

@@ -101,6 +101,45 @@ def test_out_of_scope_rejection(router: IntentRouter) -> None:
     assert 0.0 <= router.threshold < 1.0
 
 
+def test_gibberish_is_out_of_scope(router: IntentRouter) -> None:
+    assert router.classify("asdfgh qwerty").intent == "out_of_scope"
+    mashes = ["hfjdks", "xkcd blorp", "fdsa ;lkj", "啊吧啊吧", "zqxj wvvk"]
+    rejected = [text for text in mashes if router.classify(text).intent == "out_of_scope"]
+    assert len(rejected) >= 4, rejected
+    # rejecting noise must not reject the short colloquial lines shoppers really type
+    for text, intent in {"hi": "greeting", "退钱": "order_return", "帮我看下购物车": "cart"}.items():
+        assert router.classify(text).intent == intent, text
+
+
+def test_shipping_destination_change_is_address_change(router: IntentRouter) -> None:
+    # The order service's address_change changes the default address, or a pending order's when one is named;
+    # "where you ship my stuff" is about the destination, not the parcel's whereabouts (order_status).
+    prediction = router.classify("please update where you ship my stuff")
+    assert prediction.intent == "address_change", prediction
+
+
+def test_a_changed_set_embeds_only_its_new_lines(
+    small_router: IntentRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shopcopilot.agent.intents as intents_module
+
+    embedded: list[str] = []
+    real = intents_module.embed_views
+
+    def counting(texts):  # the real embedder, counted
+        embedded.extend(texts)
+        return real(texts)
+
+    monkeypatch.setattr(intents_module, "embed_views", counting)
+    extra = ("is my blender on its way yet", "order_status")
+    grown = IntentRouter([*small_router.examples, extra], cache_dir=small_router.cache_dir)
+    assert embedded == [extra[0]]
+    old_q, _ = small_router.training_vectors()
+    new_q, _ = grown.training_vectors()
+    assert new_q.shape[0] == old_q.shape[0] + 1
+    assert abs(new_q[: len(old_q)] - old_q).max() < 1e-6
+
+
 def test_threshold_turns_low_confidence_into_out_of_scope(small_router: IntentRouter) -> None:
     text = "hello there friend"
     saved = small_router.threshold

@@ -2,7 +2,7 @@
 
 An ensemble of two logistic regressions over multilingual-e5 vectors plus hashed lexical features
 (`intent_model.py`), trained on `data/intents/train.jsonl`. `out_of_scope` is a trained class *and* the answer
-whenever the confidence falls below a threshold calibrated on a held-out split; the threshold is stored with the
+whenever the confidence falls below a threshold calibrated on out-of-fold predictions; the threshold is stored with the
 model. Training vectors and weights are cached in `var_dir()/intents/` under a hash of the labelled set, so a warm
 start only loads an `.npz`.
 """
@@ -18,7 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
-from shopcopilot.agent.intent_model import STEPS, EnsembleClassifier, calibrate_threshold, lexical_features
+from shopcopilot.agent.intent_model import (
+    STEPS,
+    EnsembleClassifier,
+    cross_validated_threshold,
+    lexical_features,
+)
 from shopcopilot.config import PACKAGE_DATA, var_dir
 from shopcopilot.errors import InvalidInput
 
@@ -44,8 +49,9 @@ OUT_OF_SCOPE = "out_of_scope"
 TRAIN_FILE = PACKAGE_DATA / "intents" / "train.jsonl"
 HELDOUT_FILE = PACKAGE_DATA / "intents" / "heldout.jsonl"
 # Bump when features or training change, so stale caches are not reused.
-MODEL_VERSION = "ens2-e5small-lex1024-v1"
-CALIBRATION_FRACTION = 0.2
+MODEL_VERSION = "ens2-e5small-lex4096u-v2"
+# The e5 vectors depend only on the embedder and the text: caches with this tag lend their vectors to a new set.
+EMBEDDER = "multilingual-e5-small"
 MAX_TEXT_CHARS = 2000
 
 Example = tuple[str, str]
@@ -117,8 +123,7 @@ class IntentRouter:
         self.cache_dir = cache_dir if cache_dir is not None else var_dir() / "intents"
         self._lock = threading.Lock()
         if not self._load_cache():
-            queries, passages = embed_views([t for t, _ in self.examples])
-            self._query_vecs, self._passage_vecs = queries, passages
+            self._query_vecs, self._passage_vecs = self._embed_reusing_cache([t for t, _ in self.examples])
             self.threshold = self._calibrate()
             self._fit()
             self._save_cache()
@@ -134,24 +139,13 @@ class IntentRouter:
         )
 
     def _calibrate(self) -> float:
-        """Train on a stratified 80%, pick the out-of-scope threshold that maximises accuracy on the other 20%."""
+        """The out-of-scope threshold from out-of-fold predictions over the whole set (see intent_model)."""
         labels = self._labels()
-        rng = np.random.default_rng(0)
-        held = np.zeros(len(labels), bool)
-        for cls in np.unique(labels):
-            rows = np.flatnonzero(labels == cls)
-            if len(rows) >= 5:
-                held[rng.choice(rows, max(1, int(len(rows) * CALIBRATION_FRACTION)), replace=False)] = True
-        if not held.any():
-            return 0.0
+        if len(labels) < 20:
+            return 0.0  # too few examples to hold any out: trust the trained out_of_scope class alone
         lexical = lexical_features([t for t, _ in self.examples])
-        train = ~held
-        model = EnsembleClassifier.fit(
-            self._query_vecs[train], self._passage_vecs[train], lexical[train], labels[train], len(INTENTS)
-        )
-        probs = model.probabilities(self._query_vecs[held], self._passage_vecs[held], lexical[held])
-        return calibrate_threshold(
-            probs.max(axis=1), probs.argmax(axis=1), labels[held], INTENTS.index(OUT_OF_SCOPE)
+        return cross_validated_threshold(
+            self._query_vecs, self._passage_vecs, lexical, labels, len(INTENTS), INTENTS.index(OUT_OF_SCOPE)
         )
 
     def add_examples(self, examples: Iterable[tuple[str, str]], *, recalibrate: bool = False) -> int:
@@ -202,6 +196,27 @@ class IntentRouter:
         return predictions
 
     # --- cache -----------------------------------------------------------------------------------------------
+    def _embed_reusing_cache(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Vectors of `texts`, taking those already computed for an earlier set from the newest cache file, so a
+        data change embeds only the new lines (a full set takes minutes on two cores)."""
+        known: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        caches = sorted(self.cache_dir.glob("router-*.npz"), key=lambda f: f.stat().st_mtime, reverse=True)
+        for path in caches[:1]:
+            try:
+                with np.load(path) as data:
+                    if "texts" in data and str(data["embedder"]) == EMBEDDER:
+                        vectors = zip(data["query_vecs"], data["passage_vecs"], strict=True)
+                        known = dict(zip(data["texts"].tolist(), vectors, strict=True))
+            except (OSError, KeyError, ValueError):
+                pass  # an unreadable cache lends nothing
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        queries, passages = embed_views(missing)
+        known.update(zip(missing, zip(queries, passages, strict=True), strict=True))
+        return (
+            np.array([known[t][0] for t in texts], np.float32).reshape(len(texts), -1),
+            np.array([known[t][1] for t in texts], np.float32).reshape(len(texts), -1),
+        )
+
     def _cache_path(self) -> Path:
         return self.cache_dir / f"router-{examples_key(self.examples)}.npz"
 
@@ -232,6 +247,8 @@ class IntentRouter:
         np.savez(
             tmp,
             intents=np.array(INTENTS),
+            texts=np.array([t for t, _ in self.examples]),
+            embedder=np.array(EMBEDDER),
             query_vecs=self._query_vecs,
             passage_vecs=self._passage_vecs,
             threshold=np.float64(self.threshold),
