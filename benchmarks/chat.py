@@ -2,7 +2,10 @@
 against a real uvicorn server on a copy of the retail store, with no LLM. Prints the server-side turn latency
 (the engine's own measurement in each trace) and the client round trip; the last line is `p95_ms=X`.
 
-    .venv/bin/python benchmarks/chat.py [--sessions 20] [--rounds 2] [--no-readme]
+Each simulated shopper pauses between messages (`--think-ms`, default 1000, jittered 0.5-1.5x with a fixed seed),
+as people do while they read an answer; `--think-ms 0` is the stress case where all 20 send back to back.
+
+    .venv/bin/python benchmarks/chat.py [--sessions 20] [--rounds 2] [--think-ms 1000] [--no-readme]
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import re
 import socket
 import statistics
@@ -31,14 +35,55 @@ from shopcopilot.config import PROJECT_ROOT, default_retail_dir  # noqa: E402
 from shopcopilot.storage.db import create_database  # noqa: E402
 
 SCRIPTS: list[tuple[str | None, list[str]]] = [
-    ("james_li_5688", ["hi", "I want a water bottle", "blue", "a cheaper one", "does it come in red?",
-                       "compare hiking boots and running shoes", "recommend something for me", "why this one?"]),
-    (None, ["where is my order #W4435622?", "my email is james.li4495@example.com", "show me my orders",
-            "I want to return the water bottle from #W4435622", "gift card", "no"]),
-    ("sofia_kovacs_7075", ["我想买个背包", "随便", "第一个有灰色的吗", "多少钱", "推荐点东西给我", "为什么推荐这个",
-                           "我想取消订单 #W9869592", "不需要了", "算了"]),
-    ("omar_anderson_3203", ["I'm allergic to wool", "office chair in leather", "the first one",
-                            "add it to my cart", "view my cart", "what do you know about me?"]),
+    (
+        "james_li_5688",
+        [
+            "hi",
+            "I want a water bottle",
+            "blue",
+            "a cheaper one",
+            "does it come in red?",
+            "compare hiking boots and running shoes",
+            "recommend something for me",
+            "why this one?",
+        ],
+    ),
+    (
+        None,
+        [
+            "where is my order #W4435622?",
+            "my email is james.li4495@example.com",
+            "show me my orders",
+            "I want to return the water bottle from #W4435622",
+            "gift card",
+            "no",
+        ],
+    ),
+    (
+        "sofia_kovacs_7075",
+        [
+            "我想买个背包",
+            "随便",
+            "第一个有灰色的吗",
+            "多少钱",
+            "推荐点东西给我",
+            "为什么推荐这个",
+            "我想取消订单 #W9869592",
+            "不需要了",
+            "算了",
+        ],
+    ),
+    (
+        "omar_anderson_3203",
+        [
+            "I'm allergic to wool",
+            "office chair in leather",
+            "the first one",
+            "add it to my cart",
+            "view my cart",
+            "what do you know about me?",
+        ],
+    ),
 ]
 
 
@@ -65,18 +110,25 @@ def _serve(app) -> tuple[str, uvicorn.Server, threading.Thread]:
     return f"http://127.0.0.1:{sock.getsockname()[1]}", server, thread
 
 
-def _conversation(base_url: str, index: int, round_: int) -> list[tuple[float, float]]:
+def _conversation(base_url: str, index: int, round_: int, think_ms: float) -> list[tuple[float, float]]:
     shopper, lines = SCRIPTS[index % len(SCRIPTS)]
+    pauses = random.Random(f"think:{index}:{round_}")
     headers = {"Authorization": f"Bearer {mint_token('shopper', shopper)}"} if shopper else {}
     timings: list[tuple[float, float]] = []
     with httpx.Client(base_url=base_url, timeout=60) as client:
         for line in lines:
+            if think_ms:
+                time.sleep(think_ms * pauses.uniform(0.5, 1.5) / 1000.0)
             started = time.perf_counter()
-            response = client.post("/v1/chat", json={"session_id": f"bench-{round_}-{index}", "message": line},
-                                   headers=headers)
+            response = client.post(
+                "/v1/chat", json={"session_id": f"bench-{round_}-{index}", "message": line}, headers=headers
+            )
             response.raise_for_status()
-            trace = next(json.loads(chunk.split("data: ", 1)[1]) for chunk in response.text.split("\n\n")
-                         if chunk.startswith("event: trace"))
+            trace = next(
+                json.loads(chunk.split("data: ", 1)[1])
+                for chunk in response.text.split("\n\n")
+                if chunk.startswith("event: trace")
+            )
             timings.append((trace["ms"], (time.perf_counter() - started) * 1000.0))
     return timings
 
@@ -89,7 +141,12 @@ def _percentile(values: list[float], q: float) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=2, help="rounds of concurrent sessions (first warms up)")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="rounds of concurrent sessions (first warms up)"
+    )
+    parser.add_argument(
+        "--think-ms", type=float, default=1000.0, help="mean pause before each message (0: back to back)"
+    )
     parser.add_argument("--no-readme", action="store_true", help="do not write the table into README.md")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -104,7 +161,12 @@ def main() -> int:
             results: list[tuple[float, float]] = []
             for round_ in range(args.rounds):
                 with ThreadPoolExecutor(max_workers=args.sessions) as pool:
-                    batches = list(pool.map(lambda i, r=round_: _conversation(base_url, i, r), range(args.sessions)))
+                    batches = list(
+                        pool.map(
+                            lambda i, r=round_: _conversation(base_url, i, r, args.think_ms),
+                            range(args.sessions),
+                        )
+                    )
                 if round_ > 0 or args.rounds == 1:
                     results.extend(t for batch in batches for t in batch)
         finally:
@@ -118,10 +180,15 @@ def main() -> int:
     ]
     table = ["| measure | turns | p50 ms | p95 ms | max ms |", "|---|---:|---:|---:|---:|"]
     for name, values in rows:
-        table.append(f"| {name} | {len(values)} | {statistics.median(values):.1f} | "
-                     f"{_percentile(values, 0.95):.1f} | {max(values):.1f} |")
-    header = (f"{args.sessions} concurrent sessions x {args.rounds - 1 or 1} measured round(s), "
-              f"{len(SCRIPTS)} scripts (en + zh; discovery, recommend, cart, memory, order service), no LLM, SQLite.")
+        table.append(
+            f"| {name} | {len(values)} | {statistics.median(values):.1f} | "
+            f"{_percentile(values, 0.95):.1f} | {max(values):.1f} |"
+        )
+    header = (
+        f"{args.sessions} concurrent sessions x {args.rounds - 1 or 1} measured round(s), "
+        f"think time {args.think_ms:.0f} ms (jittered 0.5-1.5x), "
+        f"{len(SCRIPTS)} scripts (en + zh; discovery, recommend, cart, memory, order service), no LLM, SQLite."
+    )
     print(header)
     print("\n".join(table))
     p95 = _percentile(server_ms, 0.95)
@@ -134,7 +201,11 @@ def main() -> int:
 def _write_readme(header: str, table: list[str]) -> None:
     readme = PROJECT_ROOT / "README.md"
     text = readme.read_text(encoding="utf-8") if readme.exists() else "# shopcopilot\n"
-    section = f"<!-- bench:chat -->\n`benchmarks/chat.py`: {header}\n\n" + "\n".join(table) + "\n<!-- /bench:chat -->"
+    section = (
+        f"<!-- bench:chat -->\n`benchmarks/chat.py`: {header}\n\n"
+        + "\n".join(table)
+        + "\n<!-- /bench:chat -->"
+    )
     if "<!-- bench:chat -->" in text:
         text = re.sub(r"<!-- bench:chat -->.*?<!-- /bench:chat -->", lambda _m: section, text, flags=re.S)
     elif "## Performance" in text:
