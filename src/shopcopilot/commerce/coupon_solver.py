@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
+from shopcopilot.commerce.category_scope import in_category
 from shopcopilot.errors import InvalidInput
 
 DEFAULT_SPEND_WEIGHT = 0.3
@@ -96,16 +97,6 @@ class FillSolution:
     def pay_more(self) -> float:
         """How much more the shopper pays than today (negative: the additions pay for themselves)."""
         return round(self.added_spend - self.extra_saving, 2)
-
-
-def in_category(category_id: str | None, wanted: str, parents: Mapping[str, str | None] | None) -> bool:
-    seen: set[str] = set()
-    while category_id is not None and category_id not in seen:
-        if category_id == wanted:
-            return True
-        seen.add(category_id)
-        category_id = parents.get(category_id) if parents else None
-    return False
 
 
 def eligible(coupon: CouponTerm, line: Line, parents: Mapping[str, str | None] | None = None) -> bool:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shopcopilot.catalog.models import Category
+from shopcopilot.commerce.category_scope import in_category
 from shopcopilot.commerce.models import Coupon, Shopper, ShopperCoupon
 from shopcopilot.errors import NotFound
 
@@ -76,16 +77,6 @@ def category_parents(session: Session) -> dict[str, str | None]:
     return {child: parent for child, parent in session.execute(select(Category.id, Category.parent_id))}
 
 
-def _in_category(category_id: str | None, wanted: str, parents: Mapping[str, str | None] | None) -> bool:
-    seen: set[str] = set()
-    while category_id is not None and category_id not in seen:
-        if category_id == wanted:
-            return True
-        seen.add(category_id)
-        category_id = parents.get(category_id) if parents else None
-    return False
-
-
 def _line_total(line: Mapping[str, Any]) -> float:
     if "line_total" in line:
         return float(line["line_total"])
@@ -99,7 +90,7 @@ def eligible_subtotal(
     for line in lines:
         if coupon.merchant_id is not None and line.get("merchant_id") != coupon.merchant_id:
             continue
-        if coupon.category_id is not None and not _in_category(
+        if coupon.category_id is not None and not in_category(
             line.get("category_id"), coupon.category_id, parents
         ):
             continue
