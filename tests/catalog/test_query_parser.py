@@ -97,6 +97,20 @@ def test_negations_exclude_the_value_that_follows(
     assert value not in parsed.text.lower()
 
 
+@pytest.mark.parametrize("text", ["waterproof hiking boots", "有没有防水的登山鞋", "防水登山靴"])
+def test_a_yes_no_option_named_in_the_query_asks_for_yes(vocabulary: Vocabulary, text: str) -> None:
+    parsed = parse_query(text, vocabulary)
+    assert parsed.options == {"waterproof": ["yes"]}
+    assert parsed.product_types == ["hiking boots"]
+
+
+@pytest.mark.parametrize("text", ["hiking boots, not waterproof", "不防水的登山鞋"])
+def test_a_negated_yes_no_option_excludes_yes(vocabulary: Vocabulary, text: str) -> None:
+    parsed = parse_query(text, vocabulary)
+    assert parsed.excluded == {"waterproof": ["yes"]}
+    assert "waterproof" not in parsed.options
+
+
 def test_negated_word_outside_the_vocabulary_is_an_excluded_term(vocabulary: Vocabulary) -> None:
     parsed = parse_query("wireless earbuds without noise", vocabulary)
     assert parsed.excluded_terms == ["noise"]

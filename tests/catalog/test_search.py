@@ -91,6 +91,16 @@ def test_negation_removes_excluded_variants(engine: SearchEngine, search_db: Dat
             assert all(value.lower() != "leather" for value in options[variant_id].values())
 
 
+@pytest.mark.parametrize(("query", "wanted"), [("有没有防水的登山鞋", "yes"), ("hiking boots not waterproof", "no")])
+def test_yes_no_option_filters_variants(engine: SearchEngine, search_db: Database, query: str, wanted: str) -> None:
+    response = engine.search(query, limit=5)
+    assert response.hits[0].product_id == HIKING_BOOTS
+    with search_db.session() as session:
+        options = dict(session.execute(select(Variant.id, Variant.options)).all())
+    boots = response.hits[0].variant_ids
+    assert boots and all(options[variant_id]["waterproof"] == wanted for variant_id in boots)
+
+
 def test_excluded_product_type(engine: SearchEngine) -> None:
     names = [hit.name for hit in engine.search("headphones but not earbuds", limit=10).hits]
     assert names[0] == "Headphones"

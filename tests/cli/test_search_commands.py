@@ -38,3 +38,12 @@ def test_search_prints_parsed_filters_and_ranked_products(search_env, capsys) ->
 def test_search_refuses_bad_limits(search_env, capsys) -> None:
     assert main(["search", "lamp", "--limit", "0"]) == 2
     assert "limit must be between 1 and 100" in capsys.readouterr().err
+
+
+def test_search_on_a_database_without_tables_says_what_to_run(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("SHOPCOPILOT_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    monkeypatch.setenv("SHOPCOPILOT_VAR", str(tmp_path / "var"))
+    assert main(["search", "有没有防水的登山鞋"]) == 2
+    err = capsys.readouterr().err
+    assert "shopcopilot db upgrade" in err and "no such table" in err
+    assert "Traceback" not in err

@@ -41,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
     from shopcopilot.errors import ShopcopilotError
 
     try:
@@ -48,7 +50,25 @@ def main(argv: list[str] | None = None) -> int:
     except ShopcopilotError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except (OperationalError, ProgrammingError) as exc:
+        if not _missing_table(exc):
+            raise
+        print(
+            "error: the database has no tables yet, or an older schema than this code "
+            f"({_first_line(exc)}). Run `shopcopilot db upgrade`, then `shopcopilot demo load` for the demo store.",
+            file=sys.stderr,
+        )
+        return 2
     return int(result or 0)
+
+
+def _missing_table(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "no such table" in text or ("relation" in text and "does not exist" in text) or "no such column" in text
+
+
+def _first_line(exc: Exception) -> str:
+    return str(getattr(exc, "orig", exc)).strip().splitlines()[0]
 
 
 if __name__ == "__main__":

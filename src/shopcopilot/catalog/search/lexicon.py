@@ -159,6 +159,8 @@ PRODUCT_TYPES: dict[str, tuple[str, ...]] = {
     "头戴式耳机": ("headphones",),
     "登山靴": ("hiking boots",),
     "徒步鞋": ("hiking boots",),
+    "登山鞋": ("hiking boots",),
+    "徒步靴": ("hiking boots",),
     "靴子": ("boots",),
     "摄像头": ("security camera",),
     "监控": ("security camera",),

@@ -106,10 +106,13 @@ def _phrase_table(vocabulary: Vocabulary) -> dict[tuple[str, ...], _Phrase]:
 
 def _build_phrase_table(vocabulary: Vocabulary) -> dict[tuple[str, ...], _Phrase]:
     value_keys = vocabulary.value_keys()
+    switches = vocabulary.switch_options()
     table: dict[tuple[str, ...], _Phrase] = {}
 
     def english_phrase(term: str) -> _Phrase | None:
         term = term.lower()
+        if term in switches:  # "waterproof" / "防水" asks for waterproof=yes; "not waterproof" excludes it
+            return _Phrase("value", (term,), ((term, "yes"),))
         if term in PRODUCT_TYPE_TERMS or term in vocabulary.product_names:
             return _Phrase("type", (term,))
         if term in vocabulary.categories:
@@ -118,7 +121,7 @@ def _build_phrase_table(vocabulary: Vocabulary) -> dict[tuple[str, ...], _Phrase
             return _Phrase("value", (term,), ((value_keys[term], term),))
         return None
 
-    for value in value_keys:
+    for value in [*value_keys, *switches]:
         phrase = english_phrase(value)
         if phrase and phrase.kind == "value":
             table[_phrase_key(value)] = phrase

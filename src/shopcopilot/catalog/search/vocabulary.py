@@ -105,6 +105,14 @@ class Vocabulary:
                 keys[value] = names.most_common(1)[0][0]
         return keys
 
+    def switch_options(self) -> set[str]:
+        """Options that are a yes/no switch ("waterproof": yes | no): their name in a query asks for "yes"."""
+        return {
+            name
+            for name, counts in self.options.items()
+            if set(counts) <= {"yes", "no"} and "yes" in counts and name not in UNPARSED_VALUES
+        }
+
     def to_json(self) -> dict:
         return {
             "options": {name: dict(counts) for name, counts in self.options.items()},
