@@ -76,3 +76,48 @@ def test_demo_login_mints_a_working_token(client: TestClient, monkeypatch: pytes
     assert client.get("/v1/merchant", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     assert client.post("/v1/dev/login", json={"kind": "shopper", "id": "nobody"}).status_code == 404
     assert client.post("/v1/dev/login", json={"kind": "admin", "id": "alice_1"}).status_code == 422
+
+
+@pytest.fixture
+def misunderstood(store_db: Database) -> str:
+    with store_db.session() as session:
+        session.add(ChatSession(id="web-alice-2", shopper_id="alice_1", state={}, turns=1))
+        session.flush()
+        session.add(ChatTurn(session_id="web-alice-2", position=1, message="帮我催一下发货", blocks=[],
+                             trace={"intent": "coupon_fill"}))
+    return "web-alice-2"
+
+
+def test_a_thumbs_down_can_say_what_the_message_meant(client: TestClient, alice: dict, misunderstood: str,
+                                                      store_db: Database) -> None:
+    from shopcopilot.feedback.models import IntentCorrection
+
+    answer = client.post("/v1/feedback", json={"session_id": misunderstood, "turn": 1, "rating": -1,
+                                                "wanted_intent": "order_status"}, headers=alice)
+    assert answer.status_code == 201, answer.text
+    correction = answer.json()["correction"]
+    assert (correction["text"], correction["predicted"], correction["intent"], correction["status"]) == (
+        "帮我催一下发货", "coupon_fill", "order_status", "pending")
+    with store_db.session() as session:
+        assert session.scalar(select(IntentCorrection.shopper_id)) == "alice_1"
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"rating": 1, "wanted_intent": "order_status"}, 422),  # a correction goes with a thumbs down
+        ({"rating": -1, "wanted_intent": "teleport"}, 422),  # not an intent
+        ({"rating": -1, "wanted_intent": "coupon_fill"}, 422),  # what it already understood
+        ({"rating": -1, "turn": None, "wanted_intent": "order_status"}, 422),  # which turn?
+    ],
+)
+def test_a_bad_correction_is_a_4xx_and_stores_nothing(client: TestClient, alice: dict, misunderstood: str,
+                                                      store_db: Database, body: dict, status: int) -> None:
+    from shopcopilot.feedback.models import IntentCorrection
+
+    answer = client.post("/v1/feedback", json={"session_id": misunderstood, "turn": 1, **body}, headers=alice)
+    assert answer.status_code == status, answer.text
+    assert "error" in answer.json()
+    with store_db.session() as session:
+        assert session.scalar(select(Feedback)) is None
+        assert session.scalar(select(IntentCorrection)) is None

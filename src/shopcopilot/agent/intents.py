@@ -172,6 +172,18 @@ class IntentRouter:
             self._save_cache()
         return len(fresh)
 
+    def extended(self, examples: Iterable[tuple[str, str]]) -> IntentRouter:
+        """A new router that knows this one's examples and `examples` too (warm-started); this one is unchanged."""
+        clone = object.__new__(IntentRouter)
+        clone.examples = list(self.examples)
+        clone.cache_dir = self.cache_dir
+        clone._lock = threading.Lock()
+        with self._lock:
+            clone._query_vecs, clone._passage_vecs = self._query_vecs.copy(), self._passage_vecs.copy()
+            clone.threshold, clone.model = self.threshold, self.model
+        clone.add_examples(examples)
+        return clone
+
     def training_vectors(self) -> tuple[np.ndarray, np.ndarray]:
         """The cached (query, passage) e5 vectors of `self.examples`, row for row (benchmarks re-split them)."""
         return self._query_vecs.copy(), self._passage_vecs.copy()
@@ -265,16 +277,55 @@ class IntentRouter:
 
 
 _router: IntentRouter | None = None
+_router_signature: tuple[int, int] | None = None
 _router_lock = threading.Lock()
 
 
+def learned_file() -> Path:
+    """Utterances the router learned from accepted corrections (`feedback/learning.py` writes it)."""
+    return var_dir() / "intents" / "learned.jsonl"
+
+
+def router_examples(learned: Sequence[Example]) -> list[Example]:
+    """The bundled training set, then each learned example it does not already hold (what `add_examples` keeps)."""
+    examples = load_examples(TRAIN_FILE)
+    known = set(examples)
+    return examples + [example for example in dict.fromkeys(learned) if example not in known]
+
+
+def _signature(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return (0, 0)
+    return (stat.st_mtime_ns, stat.st_size)
+
+
 def get_router() -> IntentRouter:
-    """The process-wide router trained on the bundled set (loaded from the cache when it is warm)."""
-    global _router
+    """The process-wide router: the bundled set plus what it learned from feedback. Loaded from the cache when it
+    is warm, and reloaded when the learned set changes (another process may have retrained it)."""
+    global _router, _router_signature
+    path = learned_file()
+    signature = _signature(path)
     with _router_lock:
-        if _router is None:
-            _router = IntentRouter()
+        if _router is None or signature != _router_signature:
+            learned = load_examples(path) if signature != (0, 0) else []
+            _router = IntentRouter(router_examples(learned))
+            _router_signature = signature
         return _router
+
+
+def install_router(router: IntentRouter, learned: Sequence[Example]) -> None:
+    """Write the learned set (atomically) and make `router`, trained on it, this process's router."""
+    global _router, _router_signature
+    path = learned_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".tmp")
+    lines = [json.dumps({"text": text, "intent": intent}, ensure_ascii=False) for text, intent in learned]
+    partial.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    with _router_lock:
+        partial.replace(path)
+        _router, _router_signature = router, _signature(path)
 
 
 def evaluate(router: IntentRouter, examples: Sequence[Example]) -> dict[str, tuple[int, int]]:

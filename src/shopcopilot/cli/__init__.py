@@ -20,6 +20,7 @@ COMMAND_GROUPS = [
     "shopcopilot.cli.knowledge_commands",
     "shopcopilot.cli.merchant_commands",
     "shopcopilot.cli.skill_commands",
+    "shopcopilot.cli.feedback_commands",
 ]
 
 

@@ -43,6 +43,13 @@ def _turn(session: Session, session_id: str, position: int | None, turn_id: int 
     return turn
 
 
+def conversation_and_turn(
+    session: Session, session_id: str, shopper_id: str | None, position: int | None, turn_id: int | None
+) -> tuple[ChatSession, ChatTurn | None]:
+    """The conversation (only its owner may touch it) and the turn named by position or id (None if neither)."""
+    return _conversation(session, session_id, shopper_id), _turn(session, session_id, position, turn_id)
+
+
 def record_feedback(
     session: Session,
     *,
@@ -61,8 +68,7 @@ def record_feedback(
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT_CHARS:
         raise InvalidInput(f"comment is longer than {MAX_COMMENT_CHARS} characters", code="comment_too_long")
-    _conversation(session, session_id, shopper_id)
-    chat_turn = _turn(session, session_id, turn, turn_id)
+    _, chat_turn = conversation_and_turn(session, session_id, shopper_id, turn, turn_id)
     same_rater_and_turn = [
         Feedback.session_id == session_id,
         Feedback.turn_id == chat_turn.id if chat_turn else Feedback.turn_id.is_(None),
