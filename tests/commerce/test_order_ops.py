@@ -126,7 +126,7 @@ def test_cancel_refunds_a_gift_card_at_once_and_records_the_event(session: Sessi
     assert balance(session, GIFT_CARD) == round(56 + total, 2)
     [event] = events(session)
     assert (event.order_id, event.kind, event.actor) == (PENDING_GIFT, "order_cancelled", "agent:test")
-    assert event.payload["user_id"] == OLIVIA
+    assert event.shopper_id == event.payload["user_id"] == OLIVIA
     assert event.payload["before"]["status"] == "pending"
     assert event.payload["after"]["status"] == "cancelled"
     assert event.payload["before"]["gift_card_balances"] == {GIFT_CARD: 56}
@@ -364,8 +364,13 @@ def test_modify_user_address(session: Session):
     assert user["orders"] == [DELIVERED, PROCESSED, PENDING_VISA, PENDING_VISA_2, PENDING_GIFT]
     assert get_order_details(session, order_id=PENDING_VISA)["address"]["city"] == "Denver"
     [event] = events(session)
-    assert (event.order_id, event.kind, event.payload["user_id"]) == ("", "user_address_modified", OLIVIA)
+    # An event of the shopper's account: it names the shopper, and no order.
+    assert (event.order_id, event.shopper_id, event.kind) == (None, OLIVIA, "user_address_modified")
+    assert event.payload["user_id"] == OLIVIA
     assert event.payload["before"]["address"]["city"] == "Denver"
+    assert session.scalars(select(OrderEvent.kind).where(OrderEvent.shopper_id == OLIVIA)).all() == [
+        "user_address_modified"
+    ]
     with pytest.raises(errors.UserNotFound):
         modify_user_address(session, user_id="nobody_0000", **NEW_ADDRESS)
 

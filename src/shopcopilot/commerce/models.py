@@ -111,12 +111,16 @@ class Payment(Base):
 
 
 class OrderEvent(Base):
-    """The audit trail: every change to an order, who made it and what it was."""
+    """The audit trail: every change to an order or to a shopper's account, who made it and what it was."""
 
     __tablename__ = "order_events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    order_id: Mapped[str] = mapped_column(String(64), index=True)
+    order_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    """The order changed; None for a change that concerns no order (a shopper's default address)."""
+    shopper_id: Mapped[str | None] = mapped_column(ForeignKey("shoppers.id", ondelete="SET NULL"), index=True)
+    """The shopper whose order or account changed; None only on rows written before the column existed (and
+    for whom no shopper could be found), or once that shopper is deleted: the event itself stays."""
     kind: Mapped[str] = mapped_column(String(64))
     actor: Mapped[str] = mapped_column(String(100), default="system")
     payload: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -152,8 +152,8 @@ def modify_user_address(
         raise UserNotFound(f"no shopper has the user id {user_id!r}; look it up by email or by name and zip")
     before = {"address": shopper.address}
     shopper.address = _address(address1, address2, city, state, country, zip)
-    # Not an order's event: the shopper's id is in the payload, `order_id` is left empty.
-    _record(session, "user_address_modified", actor, "", user_id, before, {"address": shopper.address})
+    # An event of the shopper's account, not of an order: it has no `order_id`.
+    _record(session, "user_address_modified", actor, before, {"address": shopper.address}, shopper_id=user_id)
     return user_record(shopper, shopper_order_ids(session, user_id))
 
 
@@ -322,18 +322,27 @@ def _finish(
 ) -> dict[str, Any]:
     """Record the event and answer the order as it is now."""
     after = _snapshot(order, methods)
-    _record(session, kind, actor, order.id, order.shopper_id, before, after)
+    _record(session, kind, actor, before, after, shopper_id=order.shopper_id, order_id=order.id)
     after.pop("gift_card_balances", None)
     return after
 
 
 def _record(
-    session: Session, kind: str, actor: str, order_id: str, user_id: str, before: dict, after: dict
+    session: Session,
+    kind: str,
+    actor: str,
+    before: dict,
+    after: dict,
+    *,
+    shopper_id: str,
+    order_id: str | None = None,
 ) -> None:
+    """Add the audit event of a change: the fields that differ, before and after. Every event names its shopper;
+    only an event about an order names the order."""
     fields = [name for name in {**before, **after} if before.get(name) != after.get(name)]
     payload = {
-        "user_id": user_id,
+        "user_id": shopper_id,
         "before": {name: before.get(name) for name in fields},
         "after": {name: after.get(name) for name in fields},
     }
-    session.add(OrderEvent(order_id=order_id, kind=kind, actor=actor, payload=payload))
+    session.add(OrderEvent(order_id=order_id, shopper_id=shopper_id, kind=kind, actor=actor, payload=payload))
