@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import random
-import re
 import socket
 import statistics
 import subprocess
@@ -28,9 +27,10 @@ from pathlib import Path
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import httpx  # noqa: E402
+from readme_section import write_section  # noqa: E402
 
 from shopcopilot.api.auth import mint_token  # noqa: E402
-from shopcopilot.config import PROJECT_ROOT, default_retail_dir  # noqa: E402
+from shopcopilot.config import default_retail_dir  # noqa: E402
 from shopcopilot.storage.db import create_database  # noqa: E402
 
 SCRIPTS: list[tuple[str | None, list[str]]] = [
@@ -204,26 +204,10 @@ def main() -> int:
     print("\n".join(table))
     p95 = _percentile(server_ms, 0.95)
     if not args.no_readme:
-        _write_readme(header, table)
+        body = f"`benchmarks/chat.py`: {header}\n\n" + "\n".join(table)
+        write_section("chat", "Chat (`benchmarks/chat.py`)", body)
     print(f"p95_ms={p95:.1f}")
     return 0
-
-
-def _write_readme(header: str, table: list[str]) -> None:
-    readme = PROJECT_ROOT / "README.md"
-    text = readme.read_text(encoding="utf-8") if readme.exists() else "# shopcopilot\n"
-    section = (
-        f"<!-- bench:chat -->\n`benchmarks/chat.py`: {header}\n\n"
-        + "\n".join(table)
-        + "\n<!-- /bench:chat -->"
-    )
-    if "<!-- bench:chat -->" in text:
-        text = re.sub(r"<!-- bench:chat -->.*?<!-- /bench:chat -->", lambda _m: section, text, flags=re.S)
-    elif "## Performance" in text:
-        text = text.replace("## Performance", f"## Performance\n\n{section}", 1)
-    else:
-        text = text.rstrip("\n") + f"\n\n## Performance\n\n{section}\n"
-    readme.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

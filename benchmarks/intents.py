@@ -14,7 +14,6 @@ The table is also written into README.md between <!-- bench:intents --> and <!--
 from __future__ import annotations
 
 import os
-import re
 import sys
 import time
 from pathlib import Path
@@ -22,6 +21,7 @@ from pathlib import Path
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
+from readme_section import write_section  # noqa: E402
 
 from shopcopilot.agent.intent_model import (  # noqa: E402
     EnsembleClassifier,
@@ -103,26 +103,9 @@ def main() -> int:
     )
     print(header)
     print("\n".join(rows))
-    _write_readme(header, rows)
+    body = f"`benchmarks/intents.py`: {header}\n\n" + "\n".join(rows) + f"\n\n{NOTE}"
+    write_section("intents", "Intent router (`benchmarks/intents.py`)", body)
     return 0
-
-
-def _write_readme(header: str, rows: list[str]) -> None:
-    text = README.read_text(encoding="utf-8") if README.exists() else "# shopcopilot\n"
-    section = (
-        f"<!-- bench:intents -->\n`benchmarks/intents.py`: {header}\n\n"
-        + "\n".join(rows)
-        + f"\n\n{NOTE}\n<!-- /bench:intents -->"
-    )
-    if "<!-- bench:intents -->" in text:
-        text = re.sub(
-            r"<!-- bench:intents -->.*?<!-- /bench:intents -->", lambda _m: section, text, flags=re.S
-        )
-    elif "## Performance" in text:
-        text = text.replace("## Performance\n", "## Performance\n\n" + section + "\n", 1)
-    else:
-        text = text.rstrip("\n") + "\n\n## Performance\n\n" + section + "\n"
-    README.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from shopcopilot.config import PROJECT_ROOT  # noqa: E402
+from readme_section import write_section  # noqa: E402
 
 KNOWLEDGE_QUESTIONS = [
     "How long does the refund take after I cancel an order paid by credit card?",
@@ -156,25 +156,8 @@ def main() -> int:
     table = "\n".join(lines)
     print(table)
     if not args.no_readme:
-        write_readme(PROJECT_ROOT / "README.md", table)
+        write_section("llm", "LLM (`benchmarks/llm.py`)", table)
     return 0
-
-
-def write_readme(path: Path, table: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    block = f"<!-- bench:llm -->\n{table}\n<!-- /bench:llm -->"
-    if "<!-- bench:llm -->" in text:
-        text = re.sub(r"<!-- bench:llm -->.*?<!-- /bench:llm -->", lambda _: block, text, flags=re.S)
-    else:
-        if "## Performance" not in text:
-            text = text.rstrip() + "\n\n## Performance\n"
-        # A subsection at the end of the Performance section (before the next level-2 heading).
-        head, _, tail = text.partition("## Performance")
-        match = re.search(r"\n## ", tail)
-        cut = match.start() if match else len(tail)
-        section = tail[:cut].rstrip() + f"\n\n### LLM (`benchmarks/llm.py`)\n\n{block}\n"
-        text = head + "## Performance" + section + ("\n" + tail[cut:].lstrip("\n") if match else "")
-    path.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

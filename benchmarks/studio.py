@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import statistics
 import time
 from collections.abc import Callable
@@ -30,6 +29,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
+from readme_section import write_section  # noqa: E402
 from skimage import data  # noqa: E402
 
 from shopcopilot.studio.images import LoadedImage  # noqa: E402
@@ -135,25 +135,9 @@ def main() -> None:
     table = "\n".join(lines)
     print(table)
     if not args.no_readme:
-        write_readme(table)
+        write_section("studio", "Image studio (`benchmarks/studio.py`)", table)
     print(f"plain_u2netp_s={plain_s:.3f} ratio={total / plain_s:.2f}")
     print(f"total_s={total:.3f}")
-
-
-def write_readme(table: str) -> None:
-    text = README.read_text(encoding="utf-8")
-    block = f"<!-- bench:studio -->\n{table}\n<!-- /bench:studio -->"
-    if "<!-- bench:studio -->" in text:
-        text = re.sub(r"<!-- bench:studio -->.*?<!-- /bench:studio -->", lambda _: block, text, flags=re.S)
-    else:
-        if "## Performance" not in text:
-            text = text.rstrip() + "\n\n## Performance\n"
-        text = text.replace(
-            "## Performance\n",
-            "## Performance\n\n### Image studio (`benchmarks/studio.py`)\n\n" + block + "\n",
-            1,
-        )
-    README.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
