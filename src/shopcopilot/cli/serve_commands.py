@@ -42,10 +42,12 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _warm_up() -> None:
-    """Load the intent router (trained once, then cached under var/) while the server starts, so the first chat
-    turn does not pay for it."""
+    """Load the intent router (trained once, then cached under var/) and the query encoder (calibrated once, then
+    cached) while the server starts, so the first chat turn and the first search do not pay for them."""
     from shopcopilot.agent.intents import get_router
+    from shopcopilot.models.embedder import shared_query_encoder
 
+    shared_query_encoder()
     get_router()
 
 
