@@ -7,11 +7,12 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import product_photo
 from mini_store import build_mini_store
+from product_photos import product_photo
 from shopcopilot.api.app import create_app
 from shopcopilot.api.auth import mint_token
 from shopcopilot.catalog.models import Product, Variant
+from shopcopilot.studio.slots import load_slots
 
 
 def bearer(kind: str, subject: str) -> dict:
@@ -137,8 +138,8 @@ def test_draft_then_publish(client, store, tmp_path, monkeypatch):
     )
     assert created.status_code == 201, created.text
     body = created.json()
-    assert body["images"] and body["images"][0]["slot"] == "square"
-    assert body["images"][0]["path"].startswith(str(tmp_path))
+    assert [image["slot"] for image in body["images"]] == list(load_slots())  # every display slot
+    assert all(image["path"].startswith(str(tmp_path)) and image["faithful"] for image in body["images"])
     with store.session() as s:
         product = s.get(Product, body["product_id"])
         assert product.merchant_id == "m1" and product.name == "Aquapeak Bottle"

@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from conftest import product_photo
+from product_photos import product_photo
 from shopcopilot.catalog.models import Merchant, Product, Variant
 from shopcopilot.errors import InvalidInput
 from shopcopilot.merchant.listing_draft import draft_listing
@@ -84,3 +84,26 @@ def test_bad_photo_counts_are_refused(bottle_store):
             draft_listing([b"x"] * 6, session=s, merchant_id="retail", classify=None)
         with pytest.raises(InvalidInput):
             draft_listing([b"not an image"], session=s, merchant_id="retail", classify=None)
+
+
+def test_draft_copy_from_an_llm_is_checked_against_what_the_photo_shows(bottle_store):
+    from shopcopilot.models.llm.function_model import FunctionLLM
+
+    good = {
+        "title": "AQUAPEAK 750ml Stainless Steel Water Bottle",
+        "description": "A stainless steel AQUAPEAK bottle in blue that holds 750ml.",
+        "selling_points": ["Holds 750ml", "Stainless steel"],
+    }
+    red = {**good, "description": "A stainless steel AQUAPEAK bottle in red that holds 750ml."}
+    photo = product_photo(body=(30, 90, 200))
+
+    def draft_with(reply: dict) -> dict:
+        with bottle_store.session() as s:
+            llm = FunctionLLM(lambda messages, info: reply)
+            return draft_listing([photo], session=s, merchant_id="retail", classify=None, llm=llm)
+
+    drafted, refused = draft_with(good), draft_with(red)
+    assert drafted["title"] == good["title"] and drafted["selling_points"] == good["selling_points"]
+    assert drafted["evidence"]["copy"] == "LLM from the facts above, checked against them"
+    assert refused["description"] != red["description"] and "blue" in refused["description"]
+    assert refused["evidence"]["copy"].startswith("template") and "red" in refused["evidence"]["copy"]

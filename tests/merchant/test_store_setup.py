@@ -4,8 +4,8 @@ import xml.etree.ElementTree as ET
 import numpy as np
 from PIL import Image
 
-from conftest import product_photo
 from mini_store import build_mini_store
+from product_photos import product_photo
 from shopcopilot.catalog.models import Merchant
 from shopcopilot.merchant.store_setup import (
     build_theme,

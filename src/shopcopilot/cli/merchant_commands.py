@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from shopcopilot.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -36,12 +40,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     merchant.set_defaults(func=lambda _args: merchant.print_help() or 2)
 
 
+def require_merchant(session: Session, merchant_id: str) -> None:
+    """A clear error for a merchant id the database does not hold (a draft would otherwise use no store's data)."""
+    from shopcopilot.catalog.models import Merchant
+
+    if session.get(Merchant, merchant_id) is None:
+        raise InvalidInput(f"no merchant {merchant_id!r} in the database", code="merchant_not_found")
+
+
 def run_draft(args: argparse.Namespace) -> int:
     from shopcopilot.merchant.listing_draft import draft_listing
     from shopcopilot.storage.db import create_database
 
     database = create_database()
     with database.session() as session:
+        require_merchant(session, args.merchant)
         result = draft_listing(
             list(args.photos),
             session=session,
@@ -93,23 +106,28 @@ def run_eval(args: argparse.Namespace) -> int:
 
 
 def run_chat(args: argparse.Namespace) -> int:
-    from shopcopilot.catalog.models import Merchant
     from shopcopilot.merchant.copilot import MerchantCopilot
     from shopcopilot.models.llm.factory import llm_from_settings
     from shopcopilot.storage.db import create_database
 
     if not args.script.is_file():
         raise InvalidInput(f"no script {args.script}", code="file_not_found")
+    try:
+        text = args.script.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{args.script} is not UTF-8 text", code="bad_script") from None
+    messages = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
+    if not messages:
+        raise InvalidInput(
+            f"{args.script} has no messages: write one merchant message per line", code="empty_script"
+        )
     database = create_database()
     with database.session() as session:
-        if session.get(Merchant, args.merchant) is None:
-            raise InvalidInput(f"no merchant {args.merchant!r} in the database", code="merchant_not_found")
+        require_merchant(session, args.merchant)
     copilot = MerchantCopilot(database, llm=llm_from_settings())
-    for line in args.script.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        turn = copilot.turn(args.merchant, f"{args.merchant}:{args.session}", line.strip())
-        print(f"> {line.strip()}")
+    for message in messages:
+        turn = copilot.turn(args.merchant, f"{args.merchant}:{args.session}", message)
+        print(f"> {message}")
         for block in turn.blocks:
             if block["type"] in ("text", "answer"):
                 print(block["text"])

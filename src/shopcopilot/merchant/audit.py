@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from shopcopilot.errors import Conflict, NotFound
 from shopcopilot.merchant.models import MerchantOperation
-from shopcopilot.merchant.operations import Preview, operation
+from shopcopilot.merchant.operations import operation
+from shopcopilot.merchant.previews import Preview
 
 
 def operation_view(row: MerchantOperation) -> dict:

@@ -1,8 +1,10 @@
 """Listing copy (title, description, selling points) and ad lines, grounded in facts the store holds.
 
 The template path states only the facts it is given. With an LLM, the model writes the prose from the same facts
-and its text is kept only if every number in it appears in the facts (no invented capacity, price or size);
-otherwise the template copy is used and the reason is returned for the evidence trail.
+and its text is kept only if it is well formed (a title, a description and a list of selling points, all text), every
+number in it is a number of the facts (no invented capacity, price or size), every colour and material it names is
+one of the facts', and it carries no instructions or links (a reply that tries to steer whoever reads it is not
+listing copy). Otherwise the template copy is used and the reason is returned for the evidence trail.
 """
 
 from __future__ import annotations
@@ -13,13 +15,17 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session, selectinload
 
+from shopcopilot.agent.guard import detect_injection
 from shopcopilot.catalog.models import Product
 from shopcopilot.errors import NotFound
+from shopcopilot.merchant.attributes import MATERIALS
+from shopcopilot.merchant.colours import NAMED_COLOURS
 
 if TYPE_CHECKING:
     from shopcopilot.models.llm.base import LLM
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_LINK_OR_MARKUP = re.compile(r"https?://|www\.|<\s*/?\s*[a-z][^>]*>", re.I)
 
 
 @dataclass
@@ -105,10 +111,78 @@ COPY_SCHEMA: dict[str, Any] = {
 }
 
 
+def _numbers(text: str) -> set[float]:
+    return {float(n.replace(",", ".")) for n in _NUMBER.findall(text)}
+
+
+def _mentions(text: str, term: str) -> bool:
+    if re.search(r"[\u4e00-\u9fff]", term):
+        return term in text
+    return re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text) is not None
+
+
+def _claim_terms() -> dict[str, frozenset[str]]:
+    """A colour or material word as copy may write it -> the words that, in the facts, support it."""
+    terms: dict[str, frozenset[str]] = {}
+    for name, name_zh, _ in NAMED_COLOURS:
+        terms[name] = terms[name_zh] = frozenset({name, name_zh})
+    for name, words in MATERIALS.items():
+        # one-character Chinese words (棉, 木, 铝) are parts of too many other words to count as a claim
+        forms = frozenset({name, *words})
+        for word in (name, *words):
+            if len(word) > 1:
+                terms[word] = forms
+    return terms
+
+
+_CLAIM_TERMS = _claim_terms()
+
+
 def check_grounded(texts: list[str], facts_text: str) -> str | None:
-    """None when every number in `texts` is in the facts, else the reason."""
-    invented = sorted({n for text in texts for n in _NUMBER.findall(text) if n not in facts_text})
-    return f"states numbers not in the product data: {', '.join(invented)}" if invented else None
+    """None when every number, colour and material in `texts` is in the facts, else the reason.
+
+    Numbers are compared as numbers and whole (a '5-year warranty' is not grounded by '750ml')."""
+    facts = facts_text.lower()
+    known = _numbers(facts)
+    invented = sorted(
+        {n for text in texts for n in _NUMBER.findall(text) if float(n.replace(",", ".")) not in known}
+    )
+    if invented:
+        return f"states numbers not in the product data: {', '.join(invented)}"
+    lowered = " ".join(texts).lower()
+    unsupported = sorted(
+        {
+            term
+            for term, forms in _CLAIM_TERMS.items()
+            if _mentions(lowered, term) and not any(_mentions(facts, form) for form in forms)
+        }
+    )
+    if unsupported:
+        return f"names colours or materials not in the product data: {', '.join(unsupported)}"
+    return None
+
+
+def check_safe(texts: list[str]) -> str | None:
+    """None for plain copy; the reason when it carries instructions to its reader, links or markup."""
+    if any(detect_injection(text) for text in texts):
+        return "contains instructions, not listing copy"
+    if any(_LINK_OR_MARKUP.search(text) for text in texts):
+        return "contains a link or markup"
+    return None
+
+
+def _copy_fields(payload: Any) -> tuple[str, str, list[str]] | None:
+    """(title, description, selling points) from the model's JSON, or None when it is not that shape."""
+    if not isinstance(payload, dict):
+        return None
+    title, description, points = payload.get("title"), payload.get("description"), payload.get("selling_points")
+    if not all(isinstance(text, str) and text.strip() for text in (title, description)):
+        return None
+    if points is None:
+        points = []
+    if not isinstance(points, list) or not all(isinstance(p, str) for p in points):
+        return None
+    return title.strip(), description.strip(), [p.strip() for p in points if p.strip()]
 
 
 def write_copy(facts: ListingFacts, llm: LLM | None = None) -> Copy:
@@ -130,18 +204,19 @@ def write_copy(facts: ListingFacts, llm: LLM | None = None) -> Copy:
     except LLMError as exc:
         template.fallback_reason = f"the model call failed: {exc.message}"
         return template
-    if not isinstance(payload, dict) or not payload.get("title") or not payload.get("description"):
-        template.fallback_reason = "the model did not return a title and a description"
+    fields = _copy_fields(payload)
+    if fields is None:
+        template.fallback_reason = "the model did not return a title, a description and a list of selling points"
         return template
-    points = [str(p) for p in payload.get("selling_points") or [] if str(p).strip()]
-    texts = [str(payload["title"]), str(payload["description"]), *points]
-    reason = check_grounded(texts, facts.as_text())
+    title, description, points = fields
+    texts = [title, description, *points]
+    # the template states how many colours there are, so the model may too
+    grounding = facts.as_text() + (f"; {len(facts.colours)} colours" if facts.colours else "")
+    reason = check_safe(texts) or check_grounded(texts, grounding)
     if reason:
         template.fallback_reason = f"the model's copy {reason}"
         return template
-    return Copy(
-        str(payload["title"]), str(payload["description"]), points or template.selling_points, mode="llm"
-    )
+    return Copy(title, description, points or template.selling_points, mode="llm")
 
 
 # -- copy for a product already in the store --------------------------------------------------------------------------

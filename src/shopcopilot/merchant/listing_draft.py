@@ -122,6 +122,8 @@ def draft_listing(
     if callable(classifier):
         labels = classifier(on_white(cutout.rgb, cutout.alpha, cutout.bbox))
         evidence["classifier"] = [{"label": name, "score": round(score, 3)} for name, score in labels]
+    elif classify is None:
+        evidence["classifier"] = "skipped (not asked for); category from text only"
     else:
         evidence["classifier"] = "not available (install the `vision` extra); category from text only"
 
@@ -156,7 +158,7 @@ def draft_listing(
     )
     copy = write_copy(facts, llm)
     evidence["copy"] = (
-        "LLM from the facts above, numbers checked" if copy.mode == "llm" else "template from the facts above"
+        "LLM from the facts above, checked against them" if copy.mode == "llm" else "template from the facts above"
     ) + (f" ({copy.fallback_reason})" if copy.fallback_reason else "")
 
     query = " ".join(p for p in (noun, attributes.material, attributes.capacity) if p)
