@@ -89,6 +89,14 @@ export const STRINGS = {
     coupons_none_apply: "No coupon applies to this cart yet.", fill_coupons_used: "Coupons that would apply",
     sources: "Sources", source_kb: "From:", show_quote: "Show the quoted passage", cite_mark: "Source {n}: {title}",
     back_to_text: "Back to the answer",
+    wanted_intent: "What did you want?", wanted_intent_none: "Choose (optional)",
+    intent_browse: "Find products", intent_recommend: "Get a recommendation",
+    intent_product_question: "Ask about a product", intent_compare: "Compare products",
+    intent_coupon_fill: "Make a coupon work", intent_plan: "Plan what to buy", intent_write_post: "Write a post",
+    intent_cart: "Change my cart", intent_order_status: "Track an order", intent_order_cancel: "Cancel an order",
+    intent_order_modify: "Change an order", intent_order_return: "Return something",
+    intent_order_exchange: "Exchange something", intent_address_change: "Change my address",
+    intent_greeting: "Just saying hi", intent_out_of_scope: "Something else",
   },
   zh: {
     skip: "跳到正文", senior_mode: "长辈模式", cart: "购物车", sign_out: "退出", sign_in: "登录",
@@ -158,6 +166,12 @@ export const STRINGS = {
     coupon_with_plan: "加购后可用", coupons_applying: "本单可用：{titles}（省 {saving}）",
     coupons_none_apply: "当前购物车还用不上优惠券。", fill_coupons_used: "加购后可用的券",
     sources: "来源", source_kb: "出自：", show_quote: "展开引用原文", cite_mark: "来源 {n}：{title}", back_to_text: "回到回答",
+    wanted_intent: "你想要的是？", wanted_intent_none: "请选择（可选）",
+    intent_browse: "找商品", intent_recommend: "求推荐", intent_product_question: "问商品详情", intent_compare: "比较商品",
+    intent_coupon_fill: "凑单用券", intent_plan: "规划要买的东西", intent_write_post: "写分享", intent_cart: "改购物车",
+    intent_order_status: "查物流/订单", intent_order_cancel: "取消订单", intent_order_modify: "修改订单",
+    intent_order_return: "退货", intent_order_exchange: "换货", intent_address_change: "改收货地址",
+    intent_greeting: "打个招呼", intent_out_of_scope: "别的事",
   },
 };
 

@@ -1,5 +1,5 @@
 // The shopper's chat: sends a message, reads the answer's blocks from the SSE stream as they arrive, and puts a
-// thumbs up/down (with an optional comment) under every answer.
+// thumbs up/down (with an optional comment, and after a thumbs down what the shopper wanted) under every answer.
 import { post, stream } from "./api.js";
 import { renderBlock } from "./blocks.js";
 import { initCart, refreshCart } from "./cart.js";
@@ -30,19 +30,37 @@ function renderSuggestions() {
 
 function scrollDown() { window.scrollTo({ top: document.body.scrollHeight, behavior: "smooth" }); }
 
-function feedbackWidget(turn) {
-  const box = el("div", { class: "feedback", "data-turn": String(turn) }, tl("helpful"));
+// What a shopper may say they wanted after a thumbs down (the intent router's classes, agent/intents.py INTENTS).
+const INTENTS = ["browse", "recommend", "product_question", "compare", "coupon_fill", "plan", "write_post", "cart",
+  "order_status", "order_cancel", "order_modify", "order_return", "order_exchange", "address_change", "greeting",
+  "out_of_scope"];
+
+// "What did you want?": the intents other than the one the assistant understood (that would be no correction).
+function wantedIntentField(turn, understood) {
+  const id = `fb-want-${turn}`;
+  const select = el("select", { id, name: "wanted_intent", "data-role": "wanted-intent" },
+    tl("wanted_intent_none", "option", { value: "" }),
+    INTENTS.filter((intent) => intent !== understood)
+      .map((intent) => tl(`intent_${intent}`, "option", { value: intent })));
+  return el("div", { class: "wanted", hidden: true }, tl("wanted_intent", "label", { for: id }), select);
+}
+
+function feedbackWidget(turn, understood = "") {
+  const box = el("div", { class: "feedback", "data-turn": String(turn), "data-intent": understood }, tl("helpful"));
   const up = el("button", { type: "button", class: "btn small", "aria-pressed": "false", "data-rating": "1" }, icon("up"), tl("thumbs_up"));
   const down = el("button", { type: "button", class: "btn small", "aria-pressed": "false", "data-rating": "-1" }, icon("down"), tl("thumbs_down"));
   let rating = 0;
-  const commentForm = el("form", { hidden: true },
+  const wanted = wantedIntentField(turn, understood);
+  const commentForm = el("form", { hidden: true }, wanted,
     el("label", { class: "visually-hidden", for: `fb-${turn}` }, t("comment_placeholder")),
     el("input", { id: `fb-${turn}`, name: "comment", maxlength: "2000", placeholder: t("comment_placeholder"),
       "data-i18n-placeholder": "comment_placeholder" }),
     el("button", { type: "submit", class: "btn small" }, tl("send_feedback")));
-  async function submit(comment = "") {
+  async function submit(comment = "", wantedIntent = "") {
+    const body = { session_id: session.id, turn, rating, comment };
+    if (rating === -1 && wantedIntent) body.wanted_intent = wantedIntent;
     try {
-      await post("/v1/feedback", { session_id: session.id, turn, rating, comment });
+      await post("/v1/feedback", body);
       return true;
     } catch (error) { showError(error); return false; }
   }
@@ -51,12 +69,17 @@ function feedbackWidget(turn) {
       rating = Number(button.dataset.rating);
       up.setAttribute("aria-pressed", String(rating === 1));
       down.setAttribute("aria-pressed", String(rating === -1));
-      if (await submit()) { commentForm.hidden = false; commentForm.querySelector("input").focus(); }
+      if (await submit()) {
+        wanted.hidden = rating !== -1;
+        commentForm.hidden = false;
+        commentForm.querySelector(rating === -1 ? "select" : "input").focus();
+      }
     });
   }
   commentForm.addEventListener("submit", async (event) => {
     event.preventDefault();
-    if (await submit(commentForm.querySelector("input").value)) {
+    const wantedIntent = wanted.hidden ? "" : wanted.querySelector("select").value;
+    if (await submit(commentForm.querySelector("input[name=comment]").value, wantedIntent)) {
       commentForm.replaceChildren(el("span", { class: "badge ok", "data-role": "thanks" }, tl("thanks_feedback")));
     }
   });
@@ -95,6 +118,7 @@ async function send(text) {
   conversation.append(answer);
   scrollDown();
   let answerLanguage = "en";
+  let understood = "";
   let changedCart = false;
   try {
     await stream("/v1/chat", { session_id: session.id, message: text }, async (event, data) => {
@@ -105,13 +129,14 @@ async function send(text) {
         scrollDown();
       } else if (event === "trace") {
         answerLanguage = data.language;
+        understood = data.intent || "";
         stack.append(traceNode(data));
       } else if (event === "done") {
         session.turn += 1;
         saveSession();
         answer.dataset.turn = String(session.turn);
         answer.lang = answerLanguage === "zh" ? "zh-CN" : "en";
-        stack.append(feedbackWidget(session.turn));
+        stack.append(feedbackWidget(session.turn, understood));
       }
     });
   } catch (error) {
