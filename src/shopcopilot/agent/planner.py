@@ -15,6 +15,7 @@ from typing import Protocol
 
 from shopcopilot.agent.guard import is_affirmative, is_negative
 from shopcopilot.agent.memory import parse_statement
+from shopcopilot.agent.product_cues import POINTS_AT_SHOWN, USAGE, asks_about_product
 from shopcopilot.agent.state import DialogueState, ordinal_reference, price_direction
 
 ORDER_INTENTS = (
@@ -252,6 +253,11 @@ class RulePlanner:
             return self._plan("remember", "remember", 1.0, "rules")
         if _WHY.search(text) and (state.focus or state.results):
             return self._plan("explain", "explain", 1.0, "rules")
+        shown = bool(state.focus or state.results)
+        points = POINTS_AT_SHOWN.search(text) or USAGE.search(text)  # "how do I clean it", "怎么保养"
+        if shown and asks_about_product(text) and points and not request.mentions_product:
+            # "is it good for winter?", "这个适合老人吗": about what is on screen, not a new search or a plan.
+            return self._plan("product_question", "product_question", 0.85, "state")
         if cue == "cart" or (
             _CART_ADD.search(text) and state.results and ordinal_reference(text) is not None and cue is None
         ):
@@ -274,6 +280,8 @@ class RulePlanner:
             intent, confidence = routed
             if intent == "out_of_scope" and request.mentions_product:
                 intent = "browse"  # the store has what was named; searching beats refusing
+            elif intent == "out_of_scope" and shown and asks_about_product(text):
+                intent = "product_question"  # "怎么保养" after a product was shown: about that product
             return self._plan(intent, SKILL_OF_INTENT[intent], confidence, "router")
         if request.mentions_product or request.mentions_option:
             return self._plan("browse", "discover", 0.6, "rules")

@@ -74,6 +74,13 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{product} comes in these options: {listing}.",
         "{product}有以下选项：{listing}。",
     ),
+    "answer_suits": ("Who {product} is for: {suits}", "{product}：{suits}"),
+    "answer_usage": ("Using and caring for {product}: {usage}", "{product}的使用与保养：{usage}"),
+    "answer_features": ("What stands out about {product}: {features}.", "{product}的特点：{features}。"),
+    "answer_switch": (
+        "{option} versions of {product}: {prices}.",
+        "{product}的{option}款：{prices}。",
+    ),
     "which_product": (
         "Which product do you mean? Please name it or say 'the first one'.",
         "您指的是哪一款？请说出名称或说“第一个”。",

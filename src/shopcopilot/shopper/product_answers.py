@@ -9,6 +9,7 @@ from typing import Any
 from shopcopilot.agent.blocks import Block, ComparisonBlock, ProductCardsBlock, TextBlock
 from shopcopilot.agent.engine import TurnContext
 from shopcopilot.agent.memory import preferences
+from shopcopilot.agent.product_cues import FEATURES, SUITS, USAGE
 from shopcopilot.agent.state import ordinal_reference, resolve_product_reference
 from shopcopilot.shopper.answers import joined, option_label, say, value_label, values_label
 from shopcopilot.shopper.cards import money
@@ -18,9 +19,39 @@ _OPTION_WORDS = {"size": ["size", "sizes", "尺码", "尺寸", "大小"], "color
                  "material": ["material", "materials", "材质", "材料"], "capacity": ["capacity", "容量"]}
 
 
+def _knowledge_answer(card: dict[str, Any], message: str, lang: str) -> list[str]:
+    """Who/when it suits, how to use and care for it, what stands out: from the product's knowledge, when asked."""
+    lines = []
+    if SUITS.search(message) and card.get("suits"):
+        lines.append(say(lang, "answer_suits", product=card["title"], suits=card["suits"]))
+        lines.extend(_switch_prices(card, card["suits"], lang))
+    if USAGE.search(message) and card.get("usage"):
+        lines.append(say(lang, "answer_usage", product=card["title"], usage=card["usage"]))
+    if FEATURES.search(message) and card.get("features"):
+        lines.append(say(lang, "answer_features", product=card["title"],
+                         features=("；" if lang == "zh" else "; ").join(card["features"][:4])))
+    return lines
+
+
+def _switch_prices(card: dict[str, Any], text: str, lang: str) -> list[str]:
+    """A yes/no option the advice names ("choose waterproof for snow"): what those variants cost here."""
+    lines = []
+    for name in card["option_names"]:
+        values = {str(v["options"].get(name)).lower() for v in card["variants"] if name in v["options"]}
+        label = option_label(name, lang)
+        if values <= {"yes", "no"} and (name.lower() in text.lower() or label in text):
+            having = [v for v in card["variants"] if v["available"] and str(v["options"].get(name)).lower() == "yes"]
+            if having:
+                lines.append(say(lang, "answer_switch", option=value_label(name, "yes", lang) if lang == "zh"
+                                 else name.capitalize(), product=card["title"], prices=_prices(having, lang)))
+    return lines
+
+
 def target_product(ctx: TurnContext) -> str | None:
+    """The product a question is about: named or pointed at, else the one in focus, else the only one shown."""
+    only_shown = ctx.state.results[0] if len(ctx.state.results) == 1 else None
     return resolve_product_reference(ctx.message, ctx.state) or (
-        ctx.analysis.product_ids[0] if ctx.analysis.product_ids else None) or ctx.state.focus
+        ctx.analysis.product_ids[0] if ctx.analysis.product_ids else None) or ctx.state.focus or only_shown
 
 
 def _prices(variants: list[dict[str, Any]], language: str) -> str:
@@ -57,6 +88,8 @@ def product_question(ctx: TurnContext) -> list[Block]:
             text = say(lang, "answer_no_option", product=card["title"], values=joined(values, lang),
                        option=option_label(name, lang),
                        choices=joined([value_label(name, c, lang) for c in choices], lang))
+    elif knowledge := _knowledge_answer(card, ctx.message, lang):
+        text = "\n".join(knowledge)
     elif re.search(r"how much|price|cost|多少钱|价格|价钱", ctx.message, re.I):
         text = say(lang, "answer_price", product=card["title"], low=money(card["price_min"]),
                    high=money(card["price_max"]))
