@@ -11,7 +11,8 @@ from sqlalchemy import select
 from http_server import running_server
 from shopcopilot.api.app import create_app
 from shopcopilot.api.auth import mint_token
-from shopcopilot.commerce.models import Order
+from shopcopilot.catalog.models import Product
+from shopcopilot.commerce.models import Order, OrderItem
 from shopcopilot.errors import Conflict, Forbidden, InvalidInput
 from shopcopilot.shopper.models import Post
 from shopcopilot.shopper.soul_writer import TONES, compose, draft_post, gather_facts
@@ -46,10 +47,45 @@ def test_every_tone_and_product_posts(chat_db) -> None:
         order = _order(session, "delivered")
         product_id = order.items[0].product_id
         facts = gather_facts(session, order.shopper_id, product_id=product_id)
-        bodies = {tone: compose(facts, tone=tone)["body"] for tone in TONES}
-        assert len(set(bodies.values())) == len(TONES)
+        posts = {tone: compose(facts, tone=tone) for tone in TONES}
+        assert len({post["title"] + post["body"] for post in posts.values()}) == len(TONES)
         with pytest.raises(InvalidInput):
             compose(facts, tone="angry")
+
+
+_OWNING = re.compile(r"\bmy\b(?! eye| list)|\bI got\b|again|我买的|我的|回购|再加购", re.I)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("tone", TONES)
+def test_a_product_not_received_is_never_written_as_owned(chat_db, language: str, tone: str) -> None:
+    with chat_db.session() as session:
+        order = _order(session, "delivered")
+        bought = {item.product_id for o in session.scalars(select(Order).where(
+            Order.shopper_id == order.shopper_id)) for item in o.items}
+        other = session.scalar(select(OrderItem.product_id).where(OrderItem.product_id.not_in(bought)))
+        post = compose(gather_facts(session, order.shopper_id, product_id=other), language=language, tone=tone)
+        assert not _OWNING.search(post["title"] + "\n" + post["body"]), post
+        owned = compose(gather_facts(session, order.shopper_id, order_id=order.id), language=language, tone=tone)
+        assert owned["title"] != post["title"]
+
+
+def test_chat_post_follows_what_the_shopper_received(assistant, chat_db) -> None:
+    with chat_db.session() as session:
+        order = _order(session, "delivered")
+        shopper, received = order.shopper_id, order.items[0].name
+        bought = {item.product_id for o in session.scalars(select(Order).where(Order.shopper_id == shopper))
+                  for item in o.items}
+        other = session.scalar(select(Product.name).where(Product.id.not_in(bought), Product.merchant_id == "retail"))
+    assistant.turn("post-1", f"show me {received.lower()}", shopper_id=shopper)
+    turn = assistant.turn("post-1", "write a post about it", shopper_id=shopper).to_dict()
+    post = next(b for b in turn["blocks"] if b["type"] == "post")
+    assert "I got the" in post["body"] and "arrived" in post["body"]
+    assistant.turn("post-2", f"show me {other.lower()}", shopper_id=shopper)
+    turn = assistant.turn("post-2", "write a post about it", shopper_id=shopper).to_dict()
+    post = next(b for b in turn["blocks"] if b["type"] == "post")
+    assert "on my list" in post["title"] and not _OWNING.search(post["body"])
+    assert "have not received" in turn["blocks"][0]["text"]
 
 
 def test_refusals_change_nothing(chat_db) -> None:

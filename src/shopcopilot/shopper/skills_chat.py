@@ -244,10 +244,14 @@ def write_post_skill(ctx: TurnContext) -> list[Block]:
         ]
     args: dict[str, Any] = {"tone": _tone(ctx.message)}
     order = _ORDER_ID.search(ctx.message)
+    product = (ctx.analysis.product_ids or [ctx.state.focus])[0] if ctx.analysis.product_ids or ctx.state.focus else None
+    received = _delivered_order_with(ctx, user, product) if product else None
     if order:
         args["order_id"] = "#" + order.group(0).lstrip("#").upper()
-    elif ctx.analysis.product_ids or ctx.state.focus:
-        args["product_id"] = (ctx.analysis.product_ids or [ctx.state.focus])[0]
+    elif received:  # the product on screen is one the shopper received: the post is about that order
+        args["order_id"] = received
+    elif product and not _ABOUT_MY_ORDER.search(ctx.message):
+        args["product_id"] = product  # written as something on their list, not as something they own
     else:
         latest = _latest_delivered(ctx, user)
         if latest is None:
@@ -260,11 +264,19 @@ def write_post_skill(ctx: TurnContext) -> list[Block]:
             ]
         args["order_id"] = latest
     post = ctx.call("draft_post", args)
-    intro = (
-        "这是根据订单和商品信息写的草稿，您可以修改后保存："
-        if ctx.zh
-        else "Here is a draft from the facts of your order and the product; edit it and save it when you like:"
-    )
+    if "order_id" in args:
+        intro = (
+            "这是根据订单和商品信息写的草稿，您可以修改后保存："
+            if ctx.zh
+            else "Here is a draft from the facts of your order and the product; edit it and save it when you like:"
+        )
+    else:
+        intro = (
+            "您还没有收到过这件商品，所以按种草笔记来写，内容都来自商品信息，您可以修改后保存："
+            if ctx.zh
+            else "You have not received this product, so the draft is about why it is on your list, from the "
+            "product's facts; edit it and save it when you like:"
+        )
     text = f"{intro}\n{post['title']}\n{post['body']}\n{' '.join(post['hashtags'])}"
     return [
         TextBlock(text),
@@ -277,6 +289,24 @@ def write_post_skill(ctx: TurnContext) -> list[Block]:
             edit={"method": "PUT", "path": f"/v1/posts/{post['id']}"},
         ),
     ]
+
+
+_ABOUT_MY_ORDER = re.compile(r"晒单|买家秀|我买的|收到的|\bmy (order|purchase|haul)\b|\bi (bought|got|received)\b", re.I)
+
+
+def _delivered_order_with(ctx: TurnContext, user: str, product_id: str) -> str | None:
+    """The shopper's latest delivered order that holds `product_id`, if any."""
+    from sqlalchemy import select
+
+    from shopcopilot.commerce.models import Order, OrderItem
+
+    return ctx.session.scalar(
+        select(Order.id)
+        .join(OrderItem, OrderItem.order_id == Order.id)
+        .where(Order.shopper_id == user, Order.status == "delivered", OrderItem.product_id == product_id)
+        .order_by(Order.position.desc())
+        .limit(1)
+    )
 
 
 def _latest_delivered(ctx: TurnContext, user: str) -> str | None:

@@ -44,6 +44,23 @@ _TITLE = {
     ("playful", "en"): "Me and my {name}: a love story",
     ("playful", "zh"): "我和{name}的故事",
 }
+# A product the shopper has not received is written about as something on their list, never as "my ..." or "would
+# buy again": the post must not claim an experience the store has no record of.
+_WISHLIST_TITLE = {
+    ("warm", "en"): "{name}, and why it is on my list",
+    ("warm", "zh"): "最近种草的{name}",
+    ("enthusiastic", "en"): "{name}: this one caught my eye!",
+    ("enthusiastic", "zh"): "{name}，种草了！",
+    ("practical", "en"): "{name}: what you get",
+    ("practical", "zh"): "{name}：值不值得买",
+    ("playful", "en"): "Me and the {name}: it is getting serious",
+    ("playful", "zh"): "{name}，在购物车边缘反复试探",
+}
+_WISHLIST_OPENING = {
+    "en": "Something I have my eye on, from what the store tells about it.",
+    "zh": "最近在看的一件好物，根据商品信息整理了一下。",
+}
+_WISHLIST_CLOSING = {"en": "Sharing in case it helps someone else choose.", "zh": "分享给正在挑选的你。"}
 _CLOSING = {
     ("warm", "en"): "Sharing in case it helps someone else choose.",
     ("warm", "zh"): "分享给正在挑选的你。",
@@ -142,7 +159,8 @@ def compose(facts: dict[str, Any], *, language: str = "en", tone: str = "warm") 
         if len(items) == 1
         else (f"{lead['name']}等{len(items)}件好物" if zh else f"{lead['name']} and {len(items) - 1} more")
     )
-    lines = [_OPENING[(tone, language)]]
+    owned = facts["source"] == "order"
+    lines = [_OPENING[(tone, language)] if owned else _WISHLIST_OPENING[language]]
     for item in items:
         options = (
             "，".join(f"{option_label(k, 'zh')} {value_label(k, str(v), 'zh')}" for k, v in item["options"].items())
@@ -172,13 +190,13 @@ def compose(facts: dict[str, Any], *, language: str = "en", tone: str = "warm") 
         lines.append(
             f"订单 {facts['order_id']} 已送达。" if zh else f"Order {facts['order_id']} arrived as planned."
         )
-    lines.append(_CLOSING[(tone, language)])
+    lines.append(_CLOSING[(tone, language)] if owned else _WISHLIST_CLOSING[language])
     tags = [_hashtag(item["name"]) for item in items] + [
         _hashtag(item["category"]) for item in items if item["category"]
     ]
     tags.append("#购物分享" if zh else "#ShoppingDiary")
     return {
-        "title": _TITLE[(tone, language)].format(name=name)[:MAX_TITLE],
+        "title": (_TITLE if owned else _WISHLIST_TITLE)[(tone, language)].format(name=name)[:MAX_TITLE],
         "body": "\n".join(lines),
         "hashtags": list(dict.fromkeys(t for t in tags if len(t) > 1))[:MAX_HASHTAGS],
     }
