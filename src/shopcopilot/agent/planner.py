@@ -17,6 +17,7 @@ from shopcopilot.agent.guard import is_affirmative, is_negative
 from shopcopilot.agent.memory import parse_statement
 from shopcopilot.agent.product_cues import POINTS_AT_SHOWN, USAGE, asks_about_product
 from shopcopilot.agent.state import DialogueState, ordinal_reference, price_direction
+from shopcopilot.catalog.search.budget import parse_budget
 
 ORDER_INTENTS = (
     "order_status", "order_cancel", "order_modify", "order_return", "order_exchange", "address_change",
@@ -188,6 +189,28 @@ def rule_intent(text: str, *, order_id_means_status: bool = True) -> str | None:
     return None
 
 
+_BUDGET_FILLER = re.compile(
+    r"\b(?:my|the|a|budget|is|of|make it|let'?s say|say|how about|with|total|about|only|just|up to|max|under|"
+    r"then|instead|now|please|ok|okay)\b|预算|就|改成|换成|大概|吧|呢|只有|一共|总共|左右|以内|那|[,.!?，。！？\s]",
+    re.I,
+)
+
+
+_BARE_AMOUNT = re.compile(r"[$￥¥]\s*\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:元|块钱?|dollars?|bucks|美元|刀)", re.I)
+
+
+def _only_a_budget(text: str) -> bool:
+    """The message gives a budget and (almost) nothing else."""
+    budget = parse_budget(text)
+    remainder = budget.remainder
+    if budget.price_max is None:
+        bare = _BARE_AMOUNT.search(text)  # "make it $150", "5000块"
+        if bare is None:
+            return False
+        remainder = text[: bare.start()] + " " + text[bare.end() :]
+    return not _BUDGET_FILLER.sub("", remainder).strip()
+
+
 _ROUTER_CACHE: OrderedDict[tuple[int, int, str], tuple[str, float]] = OrderedDict()
 _ROUTER_CACHE_SIZE = 4096
 _ROUTER_CACHE_LOCK = threading.Lock()
@@ -258,6 +281,9 @@ class RulePlanner:
         if shown and asks_about_product(text) and points and not request.mentions_product:
             # "is it good for winter?", "这个适合老人吗": about what is on screen, not a new search or a plan.
             return self._plan("product_question", "product_question", 0.85, "state")
+        if state.slots.get("plan_scenario") and _only_a_budget(text):
+            # "预算5000元", "make it $500" right after a plan: the same plan at that budget.
+            return self._plan("plan", "plan", 1.0, "state")
         if cue == "cart" or (
             _CART_ADD.search(text) and state.results and ordinal_reference(text) is not None and cue is None
         ):

@@ -74,6 +74,13 @@ def _load(directory: str) -> tuple[tuple[str, dict[str, Any]], ...]:
     return tuple(templates.items())
 
 
+def _alias_pattern(alias: str) -> str:
+    """An English alias as a pattern in which up to three words may stand between its words ("my 80 year old
+    grandma" names "my grandma")."""
+    words = [re.escape(word) for word in alias.split()]
+    return r"\b" + r"(?:\W+\w+){0,3}?\W+".join(words) + r"\b"
+
+
 def match_scenarios(text: str, templates: dict[str, dict[str, Any]]) -> list[str]:
     """The scenarios whose aliases the text names; the longest alias wins, ties all come back (ask which)."""
     lowered = text.lower()
@@ -81,11 +88,7 @@ def match_scenarios(text: str, templates: dict[str, dict[str, Any]]) -> list[str
     for scenario_id, template in templates.items():
         for alias in [*template["aliases"].get("en", []), *template["aliases"].get("zh", [])]:
             a = alias.lower()
-            hit = (
-                a in lowered
-                if re.search(r"[\u4e00-\u9fff]", a)
-                else re.search(rf"\b{re.escape(a)}\b", lowered)
-            )
+            hit = a in lowered if re.search(r"[\u4e00-\u9fff]", a) else re.search(_alias_pattern(a), lowered)
             if not hit:
                 continue
             if len(a) > best[0]:

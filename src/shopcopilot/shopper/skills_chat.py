@@ -189,24 +189,27 @@ def plan_skill(ctx: TurnContext) -> list[Block]:
             narrowed = [choices[index - 1 if index > 0 else -1]]
         found = narrowed or found
     budget = planners.parse_budget(ctx.message) or ctx.state.slots.get("plan_budget")
+    previous = ctx.state.slots.get("plan_scenario")
+    if not found and budget and previous in templates:
+        found = [previous]  # "预算5000元" after a plan: the same plan at the new budget
     if len(found) != 1:
         options = found or sorted(templates)
         titles = [templates[s]["title"]["zh" if ctx.zh else "en"] for s in options]
         ctx.state.awaiting = "skill:plan"
         ctx.state.slots = {**ctx.state.slots, "plan_choices": options, "plan_budget": budget}
-        return [
-            QuestionBlock(
-                slot="plan_scenario",
-                text="您想准备哪一种？" if ctx.zh else "Which one shall I plan?",
-                choices=titles,
-            )
-        ]
+        if found:
+            question = "您想准备哪一种？" if ctx.zh else "Which one shall I plan?"
+        else:
+            question = ("这个我还没有现成的清单。我可以帮您准备：" if ctx.zh
+                        else "I have no ready plan for that yet. These are the plans I can make:")
+        return [QuestionBlock(slot="plan_scenario", text=question, choices=titles)]
     plan = ctx.call("plan_shopping", {"scenario": found[0], "budget": budget})
     ctx.state.awaiting = None
     ctx.state.slots = {
         **ctx.state.slots,
         "plan_choices": [],
         "plan_budget": None,
+        "plan_scenario": found[0],
         "basket": [{"variant_id": p["variant_id"], "quantity": p["quantity"]} for p in plan["add_all"]],
     }
     ctx.state.results = [p["product_id"] for p in plan["add_all"]]
