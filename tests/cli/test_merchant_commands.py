@@ -62,7 +62,15 @@ def test_draft_reads_the_listing_off_the_photo(retail_cli, bottle, capsys) -> No
     assert draft["attributes"]["material"] == "stainless steel" and draft["attributes"]["capacity"] == "750ml"
     assert draft["title"] == "AQUAPEAK Stainless Steel Water Bottle 750ml - Blue"
     assert draft["category"]["id"] == "sports-fitness"  # where the retail store keeps its Water Bottle
-    assert draft["price_band"]["similar_products"][0]["name"] == "Water Bottle"
+    # priced from the store's own Water Bottle ($45.09-$54.85), not from the Bicycle in the same category
+    band = draft["price_band"]
+    assert [p["name"] for p in band["similar_products"]] == ["Water Bottle"] and band["method"] == "name"
+    assert 45.09 <= band["low"] <= band["suggested"] <= band["high"] <= 54.85
+    assert draft["evidence"]["price_band"] == band["basis"]
+    assert band["basis"].startswith("Priced from the same product type in your store: Water Bottle (18 variants")
+    assert draft["description"] == (
+        "The AQUAPEAK Water Bottle is made of stainless steel and holds 750ml. Available in blue."
+    )
     assert draft["variants"] == [
         {"options": {"color": "blue", "capacity": "750ml"}, "price": draft["price_band"]["suggested"], "stock": 0}
     ]
@@ -183,6 +191,35 @@ def test_chat_refuses_bad_input_with_a_clear_message(mini_cli, tmp_path, capsys)
     binary.write_bytes(product_photo())
     code, out, err = _run(capsys, "merchant", "chat", "--merchant", "m1", "--script", str(binary))
     assert (code, out) == (2, "") and "is not UTF-8 text" in err
+
+
+def test_chat_prints_a_large_preview_as_whole_json(mini_cli, tmp_path, capsys) -> None:
+    # 60 more headphone variants: the preview's diff is far longer than the 2,000 characters a block was cut at
+    with mini_cli.session() as s:
+        s.add_all(
+            Variant(id=f"x{n:02d}", product_id="p1", options={"color": f"shade {n:02d}"}, price=50.0, position=10 + n)
+            for n in range(60)
+        )
+    script = tmp_path / "raise.txt"
+    script.write_text("raise the price of headphones by 10%\nconfirm\n", encoding="utf-8")
+    code, out, err = _run(capsys, "merchant", "chat", "--merchant", "m1", "--script", str(script))
+    assert code == 0, err
+    json_lines = [line for line in out.splitlines() if line.startswith("{")]
+    preview, applied = [json.loads(line) for line in json_lines]  # every block line is a whole JSON document
+    assert len(json_lines[0]) > 2000  # the line the old 2,000-character cut made invalid
+    assert preview["summary"] == "change the price of 63 variant(s) +10%"
+    assert len(preview["diff"]) == 20 and preview["diff_left_out"] == 43
+    assert preview["diff"][0]["id"] == "v1" and "rejected_left_out" not in preview
+    assert applied["operation"]["status"] == "applied" and applied["operation"]["diff_left_out"] == 43
+    with mini_cli.session() as s:  # the shortening is only what is printed: every variant changed
+        prices = {v.id: v.price for v in s.scalars(select(Variant).where(Variant.product_id == "p1"))}
+    assert len(prices) == 63 and prices["x59"] == 55.0 and prices["v1"] == 110.0
+
+    script.write_text("raise the price of headphones by 1%\ncancel\n", encoding="utf-8")
+    code, out, err = _run(capsys, "merchant", "chat", "--merchant", "m1", "--script", str(script), "--max-rows", "0")
+    assert code == 0, err
+    [preview] = _blocks(out)
+    assert len(preview["diff"]) == 63 and "diff_left_out" not in preview
 
 
 def test_chat_on_a_database_without_tables_says_what_to_run(cli_env, tmp_path, monkeypatch, capsys) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from mini_store import build_mini_store
+from shopcopilot.catalog.models import Product, Variant
 from shopcopilot.errors import NotFound
 from shopcopilot.merchant.copywriting import (
     COPY_SCHEMA,
@@ -158,3 +159,94 @@ def test_product_copy_refuses_a_price_the_store_does_not_have(store) -> None:
             product_copy(s, "m1", "p2", llm_replying(reply))  # another store's product
     assert body["mode"] == "template" and "49" in body["fallback_reason"]
     assert "$49" not in " ".join(body["titles"] + body["ad_lines"] + [body["description"]])
+
+
+# -- template grammar -------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("noun", "description"),
+    [
+        ("Headphones", "These Headphones come in black and white."),
+        ("Jeans", "These Jeans come in black and white."),
+        ("Running Shoes", "These Running Shoes come in black and white."),
+        ("Water Bottle", "This Water Bottle comes in black and white."),
+        ("T-Shirt", "This T-Shirt comes in black and white."),
+        ("Set of 3 Bowls", "This Set of 3 Bowls comes in black and white."),  # the head is 'Set'
+        ("Glass", "This Glass comes in black and white."),
+        ("耳机", "这款耳机有黑色、白色可选。"),
+    ],
+)
+def test_the_template_agrees_with_the_name(noun, description) -> None:
+    copy = template_copy(ListingFacts(noun=noun, colours=["black", "white"]))
+    assert copy.description == description
+    assert copy.selling_points == (["2种颜色可选：黑色、白色"] if noun == "耳机" else ["Choice of 2 colours: black, white"])
+
+
+@pytest.mark.parametrize(
+    ("facts", "description"),
+    [
+        (ListingFacts(noun="Headphones", material="plastic"), "These Headphones are made of plastic."),
+        (ListingFacts(noun="Jeans", sizes=["30", "32"]), "These Jeans come in sizes 30 and 32."),
+        (ListingFacts(noun="T-Shirt", sizes=["M"], colours=["red"]), "This T-Shirt comes in red. Size: M."),
+        (ListingFacts(noun="Headphones", brand="Sony"), "Sony Headphones."),  # nothing to state: no 'This ...'
+        (ListingFacts(noun="耳机"), "耳机。"),
+        (
+            ListingFacts(noun="Water Bottle", material="stainless steel", capacity="750ml", colours=["blue"]),
+            "This Water Bottle is made of stainless steel and holds 750ml. Available in blue.",
+        ),
+        (
+            ListingFacts(noun="Headphones", brand="Sony", model="WH-1000", material="plastic", capacity="1l"),
+            "The Sony WH-1000 Headphones are made of plastic and hold 1l.",
+        ),
+    ],
+    ids=["material", "sizes", "colour-and-size", "brand-only", "zh-bare", "bottle", "brand-and-model"],
+)
+def test_the_template_states_facts_in_whole_sentences(facts, description) -> None:
+    assert template_copy(facts).description == description
+
+
+def test_chinese_names_get_chinese_copy() -> None:
+    facts = ListingFacts(
+        noun="水杯",
+        brand="AQUAPEAK",
+        material="stainless steel",
+        capacity="750ml",
+        colours=["blue"],
+        sizes=["S", "M"],
+        specs={"weight": "300g"},
+    )
+    copy = template_copy(facts)
+    assert copy.title == "AQUAPEAK 不锈钢水杯 750ml - 蓝色"
+    assert copy.description == "这款 AQUAPEAK 水杯采用不锈钢材质，容量750ml。可选颜色：蓝色。尺码：S、M。规格：重量 300g。"
+    assert copy.selling_points == ["不锈钢材质", "容量750ml", "蓝色配色", "尺码：S、M", "重量：300g", "AQUAPEAK正品"]
+    assert "This" not in copy.description and "1种" not in " ".join(copy.selling_points)
+
+
+@pytest.mark.parametrize(
+    ("noun", "title"),
+    [
+        ("water bottle", "Water Bottle"),
+        ("t-shirt", "T-Shirt"),
+        ("iPhone case", "iPhone Case"),
+        ("LED bulb", "LED Bulb"),
+        ("case for iPhone", "Case for iPhone"),
+    ],
+)
+def test_titles_capitalise_only_lower_case_words(noun, title) -> None:
+    assert template_copy(ListingFacts(noun=noun)).title == title
+
+
+def test_one_colour_is_not_counted(store) -> None:
+    with store.session() as s:
+        s.add(Product(id="p9", merchant_id="m1", name="Jeans", position=9))
+        s.add(Variant(id="v9", product_id="p9", options={"color": "blue"}, price=40.0, available=True))
+        s.add(Product(id="p10", merchant_id="m1", name="耳机", position=10))
+        s.add(Variant(id="v10", product_id="p10", options={"color": "black"}, price=50.0, available=True))
+        s.add(Variant(id="v11", product_id="p10", options={"color": "white"}, price=55.0, available=True))
+        s.flush()
+        jeans = product_copy(s, "m1", "p9")
+        earphones = product_copy(s, "m1", "p10")
+    assert jeans["description"] == "These Jeans come in blue." and jeans["selling_points"] == ["Blue colour"]
+    assert jeans["ad_lines"] == ["Jeans: Blue colour.", "Jeans from $40.00."]  # no '1 colours to choose from'
+    assert earphones["description"] == "这款耳机有黑色、白色可选。"
+    assert earphones["ad_lines"] == ["耳机：2种颜色可选：黑色、白色。", "2种颜色可选：黑色、白色。", "耳机 $50.00 起。"]
+    assert earphones["titles"] == ["耳机 - 黑色 / 白色", "耳机（黑色、白色）"]

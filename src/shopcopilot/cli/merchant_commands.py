@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from shopcopilot.errors import InvalidInput
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+MAX_ROWS = 20  # rows of a list a chat block prints (a preview of a store-wide change has hundreds)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,6 +37,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     chat.add_argument("--merchant", required=True)
     chat.add_argument("--script", required=True, type=Path)
     chat.add_argument("--session", default="cli")
+    chat.add_argument(
+        "--max-rows",
+        type=int,
+        default=MAX_ROWS,
+        help=f"rows of each list printed in a JSON block (default {MAX_ROWS}); the rest are counted; 0 prints all",
+    )
     chat.set_defaults(func=run_chat)
 
     merchant.set_defaults(func=lambda _args: merchant.print_help() or 2)
@@ -105,6 +113,25 @@ def run_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def shorten_lists(value: Any, max_rows: int) -> Any:
+    """`value` with every list under a key cut to its first `max_rows` items, and `<key>_left_out` beside it saying
+    how many were left out; nested values are shortened the same way. `max_rows` 0 or less leaves it whole."""
+    if max_rows <= 0:
+        return value
+    if isinstance(value, list):
+        return [shorten_lists(item, max_rows) for item in value]
+    if not isinstance(value, dict):
+        return value
+    out: dict = {}
+    for key, item in value.items():
+        if isinstance(item, list) and len(item) > max_rows:
+            out[key] = [shorten_lists(row, max_rows) for row in item[:max_rows]]
+            out[f"{key}_left_out"] = len(item) - max_rows
+        else:
+            out[key] = shorten_lists(item, max_rows)
+    return out
+
+
 def run_chat(args: argparse.Namespace) -> int:
     from shopcopilot.merchant.copilot import MerchantCopilot
     from shopcopilot.models.llm.factory import llm_from_settings
@@ -134,6 +161,7 @@ def run_chat(args: argparse.Namespace) -> int:
                 for number, citation in enumerate(block.get("citations", []), start=1):
                     print(f"  [{number}] {citation['kb']}/{citation['title']}")
             else:
-                print(json.dumps(block, ensure_ascii=False)[:2000])
+                # one whole JSON document per line: a long list is shortened inside the data, never the text
+                print(json.dumps(shorten_lists(block, args.max_rows), ensure_ascii=False, default=str))
         print()
     return 0

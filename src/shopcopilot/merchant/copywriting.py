@@ -1,16 +1,16 @@
 """Listing copy (title, description, selling points) and ad lines, grounded in facts the store holds.
 
-The template path states only the facts it is given. With an LLM, the model writes the prose from the same facts
-and its text is kept only if it is well formed (a title, a description and a list of selling points, all text), every
-number in it is a number of the facts (no invented capacity, price or size), every colour and material it names is
-one of the facts', and it carries no instructions or links (a reply that tries to steer whoever reads it is not
-listing copy). Otherwise the template copy is used and the reason is returned for the evidence trail.
+The template path (copy_templates) states only the facts it is given, in the language of the product's name. With an
+LLM, the model writes the prose from the same facts and its text is kept only if it is well formed (a title, a
+description and a list of selling points, all text), every number in it is a number of the facts (no invented
+capacity, price or size), every colour and material it names is one of the facts', and it carries no instructions or
+links (a reply that tries to steer whoever reads it is not listing copy). Otherwise the template copy is used and the
+reason is returned for the evidence trail.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session, selectinload
@@ -20,6 +20,7 @@ from shopcopilot.catalog.models import Product
 from shopcopilot.errors import NotFound
 from shopcopilot.merchant.attributes import MATERIALS
 from shopcopilot.merchant.colours import NAMED_COLOURS
+from shopcopilot.merchant.copy_templates import Copy, ListingFacts, colour_zh, copy_language, template_copy
 
 if TYPE_CHECKING:
     from shopcopilot.models.llm.base import LLM
@@ -27,77 +28,7 @@ if TYPE_CHECKING:
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _LINK_OR_MARKUP = re.compile(r"https?://|www\.|<\s*/?\s*[a-z][^>]*>", re.I)
 
-
-@dataclass
-class ListingFacts:
-    noun: str  # what the thing is, e.g. "water bottle"
-    brand: str | None = None
-    model: str | None = None
-    colours: list[str] = field(default_factory=list)
-    material: str | None = None
-    capacity: str | None = None
-    sizes: list[str] = field(default_factory=list)
-    specs: dict[str, str] = field(default_factory=dict)
-    category: str | None = None
-
-    def as_text(self) -> str:
-        parts = [self.noun, self.brand, self.model, self.material, self.capacity, self.category]
-        parts += self.colours + self.sizes + [f"{k} {v}" for k, v in self.specs.items()]
-        return "; ".join(p for p in parts if p)
-
-
-@dataclass
-class Copy:
-    title: str
-    description: str
-    selling_points: list[str]
-    mode: str = "template"  # or "llm"
-    fallback_reason: str | None = None
-
-
-def _join(words: list[str]) -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def template_copy(facts: ListingFacts) -> Copy:
-    noun = facts.noun.strip() or "product"
-    head = " ".join(p for p in (facts.brand, facts.model) if p)
-    title_parts = [head, facts.material.title() if facts.material else None, noun.title(), facts.capacity]
-    title = " ".join(p for p in title_parts if p)
-    if facts.colours:
-        title += f" - {' / '.join(c.title() for c in facts.colours[:3])}"
-    sentences = [f"{('The ' + head + ' ') if head else 'This '}{noun}"]
-    details = []
-    if facts.material:
-        details.append(f"is made of {facts.material}")
-    if facts.capacity:
-        details.append(f"holds {facts.capacity}")
-    if details:
-        sentences[0] += " " + _join(details)
-    sentences[0] += "."
-    if facts.colours:
-        sentences.append(f"Available in {_join(facts.colours)}.")
-    if facts.sizes:
-        sentences.append(f"Size: {', '.join(facts.sizes)}.")
-    if facts.specs:
-        sentences.append("Specifications: " + "; ".join(f"{k} {v}" for k, v in facts.specs.items()) + ".")
-    points = []
-    if facts.material:
-        points.append(f"{facts.material.title()} construction")
-    if facts.capacity:
-        points.append(f"{facts.capacity} capacity")
-    if facts.colours:
-        points.append(
-            f"Choice of {len(facts.colours)} colour{'s' if len(facts.colours) > 1 else ''}: {', '.join(facts.colours)}"
-        )
-    if facts.sizes:
-        points.append(f"Size {', '.join(facts.sizes)}")
-    points += [f"{k.title()}: {v}" for k, v in facts.specs.items()]
-    if facts.brand:
-        points.append(f"Genuine {facts.brand}{' ' + facts.model if facts.model else ''}")
-    return Copy(title=title, description=" ".join(sentences), selling_points=points)
+__all__ = ["COPY_SCHEMA", "Copy", "ListingFacts", "product_copy", "template_copy", "write_copy"]
 
 
 COPY_SCHEMA: dict[str, Any] = {
@@ -252,20 +183,10 @@ def product_copy(session: Session, merchant_id: str, product_id: str, llm: LLM |
     prices = sorted(v.price for v in product.variants if v.available) or sorted(
         v.price for v in product.variants
     )
-    ad_lines = [
-        f"{product.name}: {copy.selling_points[0]}." if copy.selling_points else f"Meet the {product.name}."
-    ]
-    if facts.colours:
-        ad_lines.append(f"{len(facts.colours)} colours to choose from: {', '.join(facts.colours[:4])}.")
-    if prices:
-        ad_lines.append(f"{product.name} from ${prices[0]:.2f}.")
-    titles = [
-        copy.title,
-        f"{product.name}" + (f" in {', '.join(facts.colours[:2])}" if facts.colours else ""),
-    ]
+    ad_lines, titles = _ad_lines(product.name, copy, facts.colours, prices[0] if prices else None)
     return {
         "product_id": product.id,
-        "titles": titles,
+        "titles": [copy.title, *titles],
         "ad_lines": ad_lines,
         "description": copy.description,
         "selling_points": copy.selling_points,
@@ -273,3 +194,21 @@ def product_copy(session: Session, merchant_id: str, product_id: str, llm: LLM |
         "grounding": facts.as_text() + (f"; prices from {prices[0]:.2f}" if prices else ""),
         "fallback_reason": copy.fallback_reason,
     }
+
+
+def _ad_lines(name: str, copy: Copy, colours: list[str], from_price: float | None) -> tuple[list[str], list[str]]:
+    """(ad lines, a second title) in the language of the product's name; a colour count only when there is a choice."""
+    if copy_language(name) == "zh":
+        shown = [colour_zh(c) for c in colours]
+        lines = [f"{name}：{copy.selling_points[0].rstrip('。.!！')}。" if copy.selling_points else f"来看看这款{name}。"]
+        if len(shown) > 1:
+            lines.append(f"{len(shown)}种颜色可选：{'、'.join(shown[:4])}。")
+        if from_price is not None:
+            lines.append(f"{name} ${from_price:.2f} 起。")
+        return lines, [name + (f"（{'、'.join(shown[:2])}）" if shown else "")]
+    lines = [f"{name}: {copy.selling_points[0].rstrip('.!')}." if copy.selling_points else f"Meet the {name}."]
+    if len(colours) > 1:
+        lines.append(f"{len(colours)} colours to choose from: {', '.join(colours[:4])}.")
+    if from_price is not None:
+        lines.append(f"{name} from ${from_price:.2f}.")
+    return lines, [name + (f" in {', '.join(colours[:2])}" if colours else "")]

@@ -168,12 +168,9 @@ def draft_listing(
         query=query,
         category_id=category["id"] if category else None,
         search_engine=search_engine,
+        product_type=noun,
     )
-    evidence["price_band"] = (
-        f"{band.method}: 25th-75th percentile of {len(band.similar)} similar products' variant prices"
-        if band.suggested is not None
-        else "no similar product in the store"
-    )
+    evidence["price_band"] = band.basis
     axes, variants = _variant_options(colour_names, attributes.sizes, attributes.capacity)
     for variant in variants:
         variant.update({"price": band.suggested, "stock": 0})
