@@ -4,6 +4,7 @@ operations; before any change, list the details and get an explicit yes."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from shopcopilot.agent.blocks import Block, ConfirmationBlock, QuestionBlock, TextBlock
@@ -118,6 +119,8 @@ def order_service(ctx: TurnContext, intent: str | None = None, fresh_details: bo
     if mentioned and mentioned != flow.get("order_id"):
         flow.update(order_id=mentioned, item_ids=[], new_item_ids=[])
     if not flow.get("order_id"):
+        flow["order_id"] = _implied_order(ctx, intent, user)
+    if not flow.get("order_id"):
         if intent == "address_change":
             return _address_change(ctx, flow, user, None)
         return _choose_order(ctx, intent, user)
@@ -129,6 +132,7 @@ def order_service(ctx: TurnContext, intent: str | None = None, fresh_details: bo
         flow["order_id"] = None
         return [TextBlock(t(ctx, "I cannot find order {id} among your orders; I can only help with your own orders.",
                             "您的账户下没有订单 {id}，我只能处理您本人的订单。", id=wrong))]
+    state.slots = {**state.slots, "last_order_id": flow["order_id"]}
     before = dict(flow)
     _absorb(ctx, flow, user, order)
     if flow == before and ctx.plan.source == "state" and (ctx.analysis.product_ids or ctx.analysis.options):
@@ -173,9 +177,33 @@ def _absorb(ctx: TurnContext, flow: dict[str, Any], user: dict | None, order: di
                 flow["new_item_ids"] = new_ids
 
 
+_SAME_ORDER = re.compile(
+    r"\b(?:it|that order|this order|the same order|that one)\b|这个订单|那个订单|这单|那单|刚才的订单|刚才那个", re.I)
+_STATUS_FOR = {"order_cancel": "pending", "order_modify": "pending", "order_return": "delivered",
+               "order_exchange": "delivered"}
+
+
+def _implied_order(ctx: TurnContext, intent: str, user: dict[str, Any]) -> str | None:
+    """The order a message means without naming it: "it" / "这个订单" is the order just talked about; "return the
+    skateboard" is the one order (in the state the request needs) that holds a skateboard."""
+    last = ctx.state.slots.get("last_order_id")
+    if last and _SAME_ORDER.search(ctx.message) and last in user.get("orders", []):
+        return last
+    named = set(ctx.analysis.product_ids)
+    if not named or intent == "address_change":
+        return None
+    wanted_status = _STATUS_FOR.get(intent)
+    holding = []
+    for order_id in user.get("orders", [])[:MAX_ORDERS_LISTED]:
+        order = ctx.call("get_order_details", {"order_id": order_id})
+        if named & {item["product_id"] for item in order["items"]} and (
+                wanted_status is None or order["status"] == wanted_status):
+            holding.append(order_id)
+    return holding[0] if len(holding) == 1 else None
+
+
 def _choose_order(ctx: TurnContext, intent: str, user: dict[str, Any]) -> list[Block]:
-    wanted_status = {"order_cancel": "pending", "order_modify": "pending", "order_return": "delivered",
-                     "order_exchange": "delivered"}.get(intent)
+    wanted_status = _STATUS_FOR.get(intent)
     lines: list[str] = []
     choices: list[str] = []
     for order_id in user.get("orders", [])[:MAX_ORDERS_LISTED]:
