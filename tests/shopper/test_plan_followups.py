@@ -42,3 +42,13 @@ def test_no_ready_plan_is_said_plainly_with_the_plans_on_offer(assistant) -> Non
     question = next(block for block in turn.to_dict()["blocks"] if block["type"] == "question")
     assert question["text"].startswith("I have no ready plan for that yet")
     assert len(question["choices"]) >= 10
+
+
+def test_what_the_plan_is_for_outranks_who_it_is_for() -> None:
+    from shopcopilot.shopper.planners import load_templates
+
+    templates = dict(load_templates())
+    assert match_scenarios("hot pot with my grandmother", templates) == ["dish_hot_pot"]
+    assert match_scenarios("camping with grandpa", templates) == ["trip_camping"]
+    assert match_scenarios("帮奶奶准备火锅", templates) == ["dish_hot_pot"]
+    assert match_scenarios("shopping for my 80 year old grandma", templates) == ["senior"]

@@ -82,20 +82,23 @@ def _alias_pattern(alias: str) -> str:
 
 
 def match_scenarios(text: str, templates: dict[str, dict[str, Any]]) -> list[str]:
-    """The scenarios whose aliases the text names; the longest alias wins, ties all come back (ask which)."""
+    """The scenarios whose aliases the text names; the longest alias wins, ties all come back (ask which). Who it
+    is for does not outrank what it is: "hot pot with my grandmother" is the hot-pot plan, not the seniors' guide
+    (a scenario of kind "senior" counts only when nothing else is named)."""
     lowered = text.lower()
-    best: tuple[int, list[str]] = (0, [])
+    longest: dict[str, int] = {}
     for scenario_id, template in templates.items():
         for alias in [*template["aliases"].get("en", []), *template["aliases"].get("zh", [])]:
             a = alias.lower()
             hit = a in lowered if re.search(r"[\u4e00-\u9fff]", a) else re.search(_alias_pattern(a), lowered)
-            if not hit:
-                continue
-            if len(a) > best[0]:
-                best = (len(a), [scenario_id])
-            elif len(a) == best[0] and scenario_id not in best[1]:
-                best[1].append(scenario_id)
-    return best[1]
+            if hit:
+                longest[scenario_id] = max(longest.get(scenario_id, 0), len(a))
+    what = {s: n for s, n in longest.items() if templates[s].get("kind") != "senior"}
+    found = what or longest
+    if not found:
+        return []
+    best = max(found.values())
+    return [scenario_id for scenario_id, length in found.items() if length == best]
 
 
 _BUDGET = [
