@@ -103,7 +103,9 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         re.I)),
     ("cart", re.compile(r"\b(?:add|put)\b.*\b(?:cart|basket)\b|\bmy\s+cart\b|\bview\s+cart\b|加入购物车|加购|放进购物车|购物车", re.I)),
     ("compare", re.compile(r"\bcompare\b|\bdifference between\b|\bversus\b|\bvs\.?\b|比较|对比|区别", re.I)),
-    ("recommend", re.compile(r"\brecommend|\bsuggest|\bsomething for me\b|\bpick for me\b|推荐|适合我", re.I)),
+    ("recommend", re.compile(r"\brecommend|\bsuggest|\bsomething for me\b|\bpick for me\b|推荐|适合我|"
+                             r"\bgifts? (?:for|ideas?)\b|\b(?:birthday |christmas |anniversary )?presents? for\b|"
+                             r"礼物|送给", re.I)),
     ("greeting", re.compile(r"^\s*(?:hi|hello|hey|good (?:morning|afternoon|evening)|你好|您好|嗨|哈喽)[\s!.,。！]*$", re.I)),
 ]
 _WHY = re.compile(r"\bwhy\b|为什么|为何|理由", re.I)

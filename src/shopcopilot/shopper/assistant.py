@@ -23,6 +23,7 @@ from shopcopilot.shopper import (  # skills_chat: compare, coupon fill, plans, p
     small_talk,
 )
 from shopcopilot.shopper.catalog_tools import register_catalog_tools
+from shopcopilot.shopper.gifts import register_gift_tool
 from shopcopilot.shopper.order_tools import register_order_tools
 from shopcopilot.shopper.reading_tools import register_reading_tools
 from shopcopilot.storage.db import Database
@@ -32,6 +33,7 @@ def build_registry() -> ToolRegistry:
     registry = ToolRegistry()
     register_catalog_tools(registry)
     recommend.register_recommend_tool(registry)
+    register_gift_tool(registry)
     register_order_tools(registry)
     skills_chat.register_skill_tools(registry)
     register_reading_tools(registry)
