@@ -228,3 +228,23 @@ def test_chat_on_a_database_without_tables_says_what_to_run(cli_env, tmp_path, m
     script.write_text("list pending orders\n", encoding="utf-8")
     code, out, err = _run(capsys, "merchant", "chat", "--merchant", "m1", "--script", str(script))
     assert (code, out) == (2, "") and "shopcopilot db upgrade" in err
+
+
+def test_chat_in_chinese_names_products_and_answers_in_chinese(mini_cli, tmp_path, capsys) -> None:
+    script = tmp_path / "zh.txt"
+    script.write_text("把头戴式耳机涨价10%\n确认\n撤销\n哪些订单待处理\n", encoding="utf-8")
+    code, out, err = _run(capsys, "merchant", "chat", "--merchant", "m1", "--script", str(script))
+    assert code == 0, err
+    preview = _blocks(out)[0]
+    assert preview["arguments"] == {"scope": {"product": "Headphones"}, "percent": 10.0}
+    assert "将 3 个规格的价格调整 +10%。 回复“确认”执行此变更" in out
+    assert "已完成：将 3 个规格的价格调整 +10%" in out and "已撤销：#1（将 3 个规格的价格调整 +10%）已还原" in out
+    assert "1 个状态为“待处理”的订单包含您的商品" in out
+    assert _prices(mini_cli) == {"v1": 100.0, "v2": 110.0, "v5": 95.0}
+
+
+def test_a_chinese_everyday_word_finds_the_product() -> None:
+    from shopcopilot.merchant.function_finder import FunctionFinder
+
+    found = FunctionFinder().find("把所有背包降价5%")
+    assert (found.operation, found.arguments) == ("change_prices", {"scope": {"product": "Backpack"}, "percent": -5.0})

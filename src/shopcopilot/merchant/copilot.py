@@ -23,6 +23,7 @@ from shopcopilot.merchant.copywriting import product_copy
 from shopcopilot.merchant.function_finder import FoundOperation, FunctionFinder
 from shopcopilot.merchant.models import MerchantOperation
 from shopcopilot.merchant.operations import OPERATIONS
+from shopcopilot.merchant.summaries import describe, describe_warnings
 from shopcopilot.storage.db import Database
 
 MERCHANT_KBS = ("platform_rules", "operations_howto", "store_policy")
@@ -142,7 +143,7 @@ class MerchantCopilot:
         turn.trace["steps"].append({"step": "confirm", "operation_id": row.id, "operation": row.operation})
         turn.blocks.append({"type": "operation", "operation": audit.operation_view(row)})
         turn.blocks.append(
-            {"type": "text", "text": say("applied", turn.language, summary=row.summary, id=row.id)}
+            {"type": "text", "text": say("applied", turn.language, summary=self._summary(row, turn.language), id=row.id)}
         )
 
     def _cancel(self, session: Session, merchant_id: str, turn: CopilotTurn) -> None:
@@ -163,7 +164,7 @@ class MerchantCopilot:
         turn.trace["steps"].append({"step": "undo", "operation_id": row.id, "restored": restored})
         turn.blocks.append({"type": "operation", "operation": audit.operation_view(row)})
         turn.blocks.append(
-            {"type": "text", "text": say("undone", turn.language, id=row.id, summary=row.summary)}
+            {"type": "text", "text": say("undone", turn.language, id=row.id, summary=self._summary(row, turn.language))}
         )
 
     def _operation(
@@ -197,10 +198,17 @@ class MerchantCopilot:
         if row is not None:
             block["operation_id"] = row.id
         turn.blocks.append(block)
-        lines = [preview.summary + "."] + preview.warnings
+        summary = describe(preview.operation, preview.arguments, preview.diff, turn.language, preview.summary,
+                           preview.result)
+        lines = [summary + ("。" if turn.language == "zh" else ".")]
+        lines += describe_warnings(preview.warnings, preview.rejected, turn.language)
         if row is not None:
             lines.append(say("confirm_prompt", turn.language))
         turn.blocks.append({"type": "text", "text": " ".join(lines)})
+
+    @staticmethod
+    def _summary(row: MerchantOperation, language: str) -> str:
+        return describe(row.operation, row.arguments or {}, row.diff or [], language, row.summary)
 
     def _product_id(self, session: Session, merchant_id: str, name: str) -> str:
         products = session.scalars(select(Product).where(Product.merchant_id == merchant_id)).all()

@@ -86,8 +86,14 @@ def is_question(text: str) -> bool:
 
 @lru_cache(maxsize=1)
 def default_product_names() -> list[tuple[str, str]]:
+    """(English name, a Chinese name for it): the product's own Chinese name and the words shoppers and merchants use
+    for it ("背包" for 双肩背包), one pair each."""
     data = json.loads((PACKAGE_DATA / "product_knowledge.json").read_text(encoding="utf-8"))
-    return [(name, entry.get("name_zh") or "") for name, entry in data.items()]
+    return [
+        (name, zh)
+        for name, entry in data.items()
+        for zh in dict.fromkeys([entry.get("name_zh") or "", *entry.get("keywords_zh", [])])
+    ]
 
 
 def _singular(word: str) -> str:
@@ -116,15 +122,18 @@ class FunctionFinder:
     # -- argument extractors ------------------------------------------------------------------------------------------
     def product_in(self, text: str) -> str | None:
         normalised = f" {_norm(text)} "
-        for name, name_zh in sorted(self.products, key=lambda p: -len(p[0])):
-            if f" {_norm(name)} " in normalised or (name_zh and name_zh in text):
+        for name, _ in sorted(self.products, key=lambda p: -len(p[0])):
+            if f" {_norm(name)} " in normalised:
                 return name
-        heads: dict[str, list[str]] = {}
+        for name, name_zh in sorted(self.products, key=lambda p: -len(p[1])):  # the longest Chinese name first
+            if name_zh and name_zh in text:
+                return name
+        heads: dict[str, set[str]] = {}
         for name, _ in self.products:
-            heads.setdefault(_norm(name).split()[-1], []).append(name)
+            heads.setdefault(_norm(name).split()[-1], set()).add(name)
         for head, names in heads.items():
             if len(names) == 1 and f" {head} " in normalised:
-                return names[0]
+                return next(iter(names))
         return None
 
     def category_in(self, text: str) -> str | None:
