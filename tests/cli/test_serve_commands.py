@@ -64,3 +64,14 @@ def test_serve_command(db_url: str) -> None:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_warm_up_builds_the_apps_search_engine(db_url: str) -> None:
+    from shopcopilot.api.app import create_app
+    from shopcopilot.cli.serve_commands import _warm_up
+    from shopcopilot.models.embedder import shared_query_encoder
+
+    app = create_app()
+    assert app.state.search_engine is None
+    _warm_up(app)
+    assert app.state.search_engine is not None and shared_query_encoder() is not None

@@ -78,3 +78,16 @@ def test_memory_api_list_edit_delete(server) -> None:
                               headers=headers)
         assert created.status_code == 201 and created.json()["source"] == "explicit"
         assert client.get("/v1/memory").status_code == 401
+
+
+def test_chat_and_search_share_one_search_engine(chat_db) -> None:
+    from fastapi.testclient import TestClient
+
+    app = create_app(chat_db)
+    with TestClient(app) as client:
+        chat = client.post("/v1/chat", json={"session_id": "one-engine", "message": "I want a backpack"},
+                           headers=_auth("james_li_5688"))
+        assert chat.status_code == 200
+        assert client.get("/v1/search", params={"q": "backpack"}).status_code == 200
+    engine = app.state.search_engine
+    assert engine is not None and app.state.assistant.resources["search_engine"] is engine

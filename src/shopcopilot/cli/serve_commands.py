@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import threading
 
 from shopcopilot.errors import NotFound
@@ -35,20 +36,25 @@ def _serve(args: argparse.Namespace) -> int:
 
     from shopcopilot.api.app import create_app
 
+    app = create_app()
     if not args.no_warm_up:
-        threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level=args.log_level)
+        threading.Thread(target=_warm_up, args=(app,), name="warm-up", daemon=True).start()
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
 
-def _warm_up() -> None:
-    """Load the intent router (trained once, then cached under var/) and the query encoder (calibrated once, then
-    cached) while the server starts, so the first chat turn and the first search do not pay for them."""
+def _warm_up(app) -> None:
+    """Load the query encoder (calibrated once, then cached), the intent router (trained once, then cached under
+    var/) and the search indexes while the server starts, so the first chat turn and search do not pay for them."""
     from shopcopilot.agent.intents import get_router
+    from shopcopilot.api.routers.search import app_search_engine
+    from shopcopilot.errors import ShopcopilotError
     from shopcopilot.models.embedder import shared_query_encoder
 
     shared_query_encoder()
     get_router()
+    with contextlib.suppress(ShopcopilotError):  # no search in this build or nothing to search: requests say so
+        app_search_engine(app).search("warm up", limit=1)
 
 
 def _token(args: argparse.Namespace) -> int:

@@ -30,11 +30,15 @@ def assistant_of(request: Request):
     """One assistant per app (it caches the vocabulary, co-purchase counts and the search engine)."""
     assistant = getattr(request.app.state, "assistant", None)
     if assistant is None:
+        from shopcopilot.api.routers.search import search_engine
+        from shopcopilot.errors import ShopcopilotError
         from shopcopilot.shopper.assistant import build_assistant
 
-        assistant = build_assistant(
-            request.app.state.database, search_engine=getattr(request.app.state, "search_engine", None)
-        )
+        try:
+            engine = search_engine(request)  # the app's one engine: /v1/search and the chat share its indexes
+        except ShopcopilotError:
+            engine = None
+        assistant = build_assistant(request.app.state.database, search_engine=engine)
         request.app.state.assistant = assistant
     return assistant
 

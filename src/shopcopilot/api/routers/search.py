@@ -20,7 +20,12 @@ _engine_lock = threading.Lock()
 
 def search_engine(request: Request) -> Any:
     """The app's search engine; building it loads indexes and the embedder, so it is done once."""
-    state = request.app.state
+    return app_search_engine(request.app)
+
+
+def app_search_engine(app: Any) -> Any:
+    """The search engine of `app`, built on first use (a request, or `shopcopilot serve`'s warm-up)."""
+    state = app.state
     if getattr(state, "search_engine", None) is None:
         with _engine_lock:
             if getattr(state, "search_engine", None) is None:
