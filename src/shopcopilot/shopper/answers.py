@@ -34,6 +34,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{product}: matching options from {low} to {high}.",
         "{product}：符合条件的款式价格为 {low} 至 {high}。",
     ),
+    "found_product_one_price": ("{product}: {low}.", "{product}：{low}。"),
     "no_match_product": (
         "{product} has no available option matching {constraints}; here are all its options.",
         "{product}没有符合“{constraints}”的有货款式，以下是全部款式。",

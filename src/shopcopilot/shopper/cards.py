@@ -11,6 +11,13 @@ from shopcopilot.catalog.models import Product
 from shopcopilot.errors import NotFound
 
 
+def _price_range(prices: list[float]) -> str:
+    if not prices:
+        return ""
+    low, high = min(prices), max(prices)
+    return money(low) if low == high else f"{money(low)} - {money(high)}"
+
+
 def money(value: float) -> str:
     return f"${value:,.2f}"
 
@@ -77,7 +84,7 @@ def build_card(
         "merchant_id": product.merchant_id,
         "price_min": min(prices) if prices else None,
         "price_max": max(prices) if prices else None,
-        "price_range": f"{money(min(prices))} - {money(max(prices))}" if prices else "",
+        "price_range": _price_range(prices),
         "match_price_min": min(matching) if matching else None,
         "match_price_max": max(matching) if matching else None,
         "image": images[0] if images else None,

@@ -279,7 +279,8 @@ def show_cards(ctx: TurnContext, product_ids: list[str], slots, prefs, intro: st
                 continue  # another result fits; do not show one that does not
             lines.append(say(ctx.language, "no_match_product", product=card["title"], constraints=constraints))
         else:
-            lines.append(say(ctx.language, "found_product", product=card["title"],
+            key = "found_product_one_price" if card["match_price_min"] == card["match_price_max"] else "found_product"
+            lines.append(say(ctx.language, key, product=card["title"],
                              low=money(card["match_price_min"]), high=money(card["match_price_max"])))
         cards.append(card)
     if not cards:
