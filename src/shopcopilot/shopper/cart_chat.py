@@ -3,6 +3,7 @@ the cart. When more than one variant fits, ask which option, with the choices th
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 from shopcopilot.agent.blocks import Block, CartUpdateBlock, QuestionBlock, TextBlock
@@ -58,6 +59,10 @@ def cart(ctx: TurnContext) -> list[Block]:
         view = ctx.call("add_to_cart", {"variant_id": variant["variant_id"], "quantity": 1})
     except ShopcopilotError as exc:
         return [TextBlock(exc.message)]
+    query = ctx.state.slots.get("query")
+    if query and product_id in ctx.state.results:  # chosen from what a search showed: the ranker learns from it
+        with contextlib.suppress(ShopcopilotError):  # the item is in the cart whatever happens to the note
+            ctx.call("record_search_choice", {"query": str(query)[:500], "product_id": product_id})
     options = options_label(variant["options"], lang)
     added = {"product_id": product_id, "variant_id": variant["variant_id"], "options": variant["options"],
              "price": variant["price"], "quantity": 1}

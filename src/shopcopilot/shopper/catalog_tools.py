@@ -153,7 +153,25 @@ def _shopper_for_memory(ctx: ToolContext) -> str:
     return ctx.shopper_id
 
 
+def record_search_choice(ctx: ToolContext, args: dict[str, Any]) -> dict[str, Any]:
+    """A signed-in shopper put a product found by a search in the cart: the ranker learns from it."""
+    from shopcopilot.catalog.search.interactions import record_interaction
+
+    row = record_interaction(ctx.session, query=args["query"], product_id=args["product_id"], kind="add_to_cart",
+                             chooser=_shopper(ctx))
+    return {"id": row.id, "terms": row.terms}
+
+
 def register_catalog_tools(registry: ToolRegistry) -> None:
+    registry.register(Tool(
+        name="record_search_choice",
+        description="Note that the shopper chose this product from the results of this search (ranker feedback).",
+        parameters={"type": "object", "properties": {
+            "query": {"type": "string", "minLength": 1, "maxLength": 500}, "product_id": {"type": "string"},
+        }, "required": ["query", "product_id"], "additionalProperties": False},
+        function=record_search_choice,
+        summarize=lambda r: f"noted for {', '.join(r['terms']) or 'no terms'}",
+    ))
     registry.register(Tool(
         name="search_products",
         description="Search the store's products by free text (English or Chinese) with optional price bounds.",

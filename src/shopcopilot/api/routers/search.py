@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.encoders import jsonable_encoder
+from pydantic import BaseModel, ConfigDict, Field
 
-from shopcopilot.api.deps import OptionalShopperDep, SessionDep
+from shopcopilot.api.deps import OptionalShopperDep, SessionDep, ShopperDep
 from shopcopilot.api.schemas import ERROR_RESPONSES
 from shopcopilot.commerce.models import BrowsingEvent, Shopper
 from shopcopilot.errors import ShopcopilotError
@@ -56,3 +57,21 @@ def search(
         "parsed": jsonable_encoder(result.parsed),
         "hits": jsonable_encoder(list(result.hits)),
     }
+
+
+class SearchChoiceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    query: str = Field(min_length=1, max_length=500, description="the search the product was chosen from")
+    product_id: str = Field(min_length=1, max_length=64)
+    kind: Literal["click", "add_to_cart", "purchase"] = "click"
+
+
+@router.post("/search/choices", status_code=201, summary="Note that the signed-in shopper chose a product from a search")
+def search_choice(body: SearchChoiceIn, session: SessionDep, shopper_id: ShopperDep) -> dict:
+    """The ranker learns from these (distinct shoppers per word and product; one shopper counts once)."""
+    from shopcopilot.catalog.search.interactions import record_interaction
+
+    row = record_interaction(session, query=body.query, product_id=body.product_id, kind=body.kind,
+                             chooser=shopper_id)
+    return {"id": row.id, "query": row.query, "terms": row.terms, "product_id": row.product_id, "kind": row.kind}

@@ -29,6 +29,7 @@ from shopcopilot.catalog.search.change_log import VariantChangeLog
 from shopcopilot.catalog.search.filters import SearchFilters, merge_filters
 from shopcopilot.catalog.search.fulltext import fulltext_for
 from shopcopilot.catalog.search.hydrate import hydrate
+from shopcopilot.catalog.search.interactions import LearnedBoosts
 from shopcopilot.catalog.search.query_parser import ParsedQuery, parse_query
 from shopcopilot.catalog.search.ranking import Ranker
 from shopcopilot.catalog.search.results import SearchHit, SearchResponse
@@ -73,6 +74,7 @@ class SearchEngine:
         self._arrays: CatalogArrays | None = None
         self._ranker: Ranker | None = None
         self._changes = VariantChangeLog(database.engine)
+        self.learned = LearnedBoosts(database)  # what shoppers chose for which words (interactions.py)
         # SQLite: one held DB-API connection for the hot path (its statements stay prepared).
         self._connection = None
         self._lock = threading.RLock()
@@ -102,7 +104,7 @@ class SearchEngine:
         self._changes.ensure()  # first: a change made during the load is then read again, never lost
         with self._raw() as conn:
             self._arrays = CatalogArrays.load(conn)
-        self._ranker = Ranker(self._arrays, self._vectors, self.fulltext, self.candidates)
+        self._ranker = Ranker(self._arrays, self._vectors, self.fulltext, self.candidates, self.learned)
 
     @contextmanager
     def _raw(self):

@@ -8,7 +8,8 @@ nothing passes" case costs a small matrix product, not a deep graph walk), else 
 proportion to how few pass.
 
 Ranking: each product's score is the sum of 1/(RRF_K + rank) over the lists it appears in, ranks counted among
-the products that pass, plus TYPE_BOOST when its name is the product type the query asked for.
+the products that pass, plus a small learned boost for products shoppers chose for the query's words
+(`interactions.py`), plus TYPE_BOOST when its name is the product type the query asked for.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy as np
 from shopcopilot.catalog.search.catalog_arrays import CatalogArrays
 from shopcopilot.catalog.search.filters import SearchFilters, name_is_excluded
 from shopcopilot.catalog.search.fulltext import FullTextIndex
+from shopcopilot.catalog.search.interactions import LearnedBoosts
 from shopcopilot.catalog.search.query_parser import ParsedQuery
 from shopcopilot.catalog.search.text import english_tokens
 from shopcopilot.catalog.search.vector_index import VectorIndex
@@ -46,9 +48,15 @@ def fuse(lists: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
 
 class Ranker:
     def __init__(
-        self, arrays: CatalogArrays, vectors: VectorIndex, fulltext: FullTextIndex, candidates: int
+        self,
+        arrays: CatalogArrays,
+        vectors: VectorIndex,
+        fulltext: FullTextIndex,
+        candidates: int,
+        learned: LearnedBoosts | None = None,
     ) -> None:
         self.arrays = arrays
+        self.learned = learned
         self.vectors = vectors
         self.fulltext = fulltext
         self.candidates = candidates
@@ -127,6 +135,15 @@ class Ranker:
         if scores is None:
             scores = 1.0 / (RRF_K + 1 + np.arange(len(rows)))
         info, arrays = self.arrays.info, self.arrays
+        learned = self.learned.for_terms(parsed.terms) if self.learned is not None and len(rows) else {}
+        if learned:
+            # What shoppers chose for these words reorders what was found (it never adds a product).
+            ids = arrays.ids
+            bonus = np.fromiter((learned.get(ids[int(r)], 0.0) for r in rows), dtype=float, count=len(rows))
+            if bonus.any():
+                scores = scores + bonus
+                order = np.argsort(-scores, kind="stable")
+                rows, scores = rows[order], scores[order]
         if parsed.excluded_terms:
             keep = np.fromiter(
                 (not name_is_excluded(info[r].name, info[r].name_zh, parsed.excluded_terms) for r in rows),
