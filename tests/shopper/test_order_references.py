@@ -38,3 +38,18 @@ def test_the_item_names_the_order(assistant) -> None:
 def test_an_item_in_several_orders_still_asks_which(assistant) -> None:
     turn = _say(assistant, "ref-3", "cancel the makeup kit")  # in #W5500815 and #W2818151, both pending
     assert "Which order" in _texts(turn)
+
+
+def test_the_only_order_and_item_a_request_can_mean_are_taken_and_said_in_chinese(assistant) -> None:
+    exchange = _say(assistant, "ref-4", "我想换货")  # one delivered order (#W8535951), one item in it
+    text = _texts(exchange)
+    assert "请问是哪个订单" not in text and "您想换哪些商品" not in text
+    assert text.startswith("吸尘器（类型 ") and "想换成什么款式" in text and "Vacuum" not in text
+    colour = _say(assistant, "ref-4", "换成别的颜色")
+    assert _texts(colour).startswith("吸尘器没有颜色可选。")
+
+
+def test_order_lists_name_statuses_and_products_in_chinese(assistant) -> None:
+    listing = _texts(_say(assistant, "ref-5", "我的订单"))
+    assert "#W8535951: 已送达 (吸尘器)" in listing and "待发货" in listing
+    assert "delivered" not in listing and "pending" not in listing

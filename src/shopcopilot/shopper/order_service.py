@@ -13,7 +13,7 @@ from shopcopilot.agent.guard import OwnershipError
 from shopcopilot.agent.planner import ORDER_INTENTS, rule_intent
 from shopcopilot.errors import ShopcopilotError
 from shopcopilot.shopper import order_parsing as parse
-from shopcopilot.shopper.answers import options_label
+from shopcopilot.shopper.answers import joined, option_label, options_label, product_label, value_label
 from shopcopilot.shopper.cards import money
 from shopcopilot.shopper.vocabulary import vocabulary
 
@@ -29,11 +29,29 @@ def _options(options: dict[str, Any], language: str = "en") -> str:
     return options_label(options, language)
 
 
+_STATUS_ZH = {"pending": "待发货", "processed": "已处理", "delivered": "已送达", "cancelled": "已取消",
+              "return requested": "退货处理中", "exchange requested": "换货处理中"}
+
+
+def status_label(ctx: TurnContext, status: str) -> str:
+    return _STATUS_ZH.get(status, status) if ctx.zh else status
+
+
+def item_name(ctx: TurnContext, item: dict[str, Any]) -> str:
+    """An order line's product name in the shopper's language (the order keeps the English snapshot)."""
+    if not ctx.zh:
+        return item["name"]
+    info = vocabulary(ctx.session, ctx.resources).products.get(item.get("product_id", ""))
+    return product_label(item["name"], info.name_zh if info else None, "zh")
+
+
 def describe_order(ctx: TurnContext, order: dict[str, Any]) -> str:
-    lines = [t(ctx, "Order {id}: {status}.", "订单 {id}：{status}。", id=order["order_id"], status=order["status"])]
+    lines = [t(ctx, "Order {id}: {status}.", "订单 {id}：{status}。", id=order["order_id"],
+               status=status_label(ctx, order["status"]))]
     for item in order["items"]:
-        lines.append(f"- {item['name']} ({_options(item['options'], ctx.language)}) {money(item['price'])}, "
-                     + t(ctx, "item {id}", "商品 {id}", id=item["item_id"]))
+        lines.append(f"- {item_name(ctx, item)}（{_options(item['options'], ctx.language)}）{money(item['price'])}，"
+                     + t(ctx, "item {id}", "商品 {id}", id=item["item_id"]) if ctx.zh else
+                     f"- {item['name']} ({_options(item['options'])}) {money(item['price'])}, item {item['item_id']}")
     tracking = [tid for f in order.get("fulfillments", []) for tid in f.get("tracking_id", [])]
     if tracking:
         lines.append(t(ctx, "Tracking: {ids}", "物流单号：{ids}", ids=", ".join(tracking)))
@@ -190,9 +208,13 @@ def _implied_order(ctx: TurnContext, intent: str, user: dict[str, Any]) -> str |
     if last and _SAME_ORDER.search(ctx.message) and last in user.get("orders", []):
         return last
     named = set(ctx.analysis.product_ids)
+    wanted_status = _STATUS_FOR.get(intent)
+    if not named and wanted_status:
+        able = [order_id for order_id in user.get("orders", [])[:MAX_ORDERS_LISTED]
+                if ctx.call("get_order_details", {"order_id": order_id})["status"] == wanted_status]
+        return able[0] if len(able) == 1 else None  # "我想换货" with one delivered order: that one
     if not named or intent == "address_change":
         return None
-    wanted_status = _STATUS_FOR.get(intent)
     holding = []
     for order_id in user.get("orders", [])[:MAX_ORDERS_LISTED]:
         order = ctx.call("get_order_details", {"order_id": order_id})
@@ -208,8 +230,8 @@ def _choose_order(ctx: TurnContext, intent: str, user: dict[str, Any]) -> list[B
     choices: list[str] = []
     for order_id in user.get("orders", [])[:MAX_ORDERS_LISTED]:
         order = ctx.call("get_order_details", {"order_id": order_id})
-        names = ", ".join(item["name"] for item in order["items"])
-        lines.append(f"- {order_id}: {order['status']} ({names})")
+        names = ("、" if ctx.zh else ", ").join(item_name(ctx, item) for item in order["items"])
+        lines.append(f"- {order_id}: {status_label(ctx, order['status'])} ({names})")
         if wanted_status is None or order["status"] == wanted_status:
             choices.append(order_id)
     if not lines:
@@ -258,8 +280,11 @@ def _payment_choices(ctx: TurnContext, user, order, *, refund_only: bool) -> lis
                 choices)
 
 
-def _item_lines(order, item_ids: list[str]) -> list[str]:
+def _item_lines(order, item_ids: list[str], ctx: TurnContext | None = None) -> list[str]:
     by_id = {item["item_id"]: item for item in order["items"]}
+    if ctx is not None and ctx.zh:
+        return [f"{item_name(ctx, by_id[i])}（{_options(by_id[i]['options'], 'zh')}）{money(by_id[i]['price'])}，商品 {i}"
+                for i in item_ids if i in by_id]
     return [f"{by_id[i]['name']} ({_options(by_id[i]['options'])}) {money(by_id[i]['price'])}, item {i}"
             for i in item_ids if i in by_id]
 
@@ -272,7 +297,7 @@ def _cancel(ctx: TurnContext, flow, user, order) -> list[Block]:
         return _ask(ctx, "reason", t(ctx, "Why would you like to cancel: 'no longer needed' or 'ordered by mistake'?",
                                      "请问取消原因是“不再需要”还是“买错了”？"), REASONS)
     details = [t(ctx, "Cancel order {id}", "取消订单 {id}", id=order["order_id"]),
-               *_item_lines(order, [item["item_id"] for item in order["items"]]),
+               *_item_lines(order, [item["item_id"] for item in order["items"]], ctx),
                t(ctx, "Reason: {reason}", "原因：{reason}", reason=flow["reason"]),
                t(ctx, "The total is refunded to the original payment method.", "款项将原路退回。")]
     return _confirm(ctx, "cancel_pending_order", {"order_id": order["order_id"], "reason": flow["reason"]}, details)
@@ -280,7 +305,10 @@ def _cancel(ctx: TurnContext, flow, user, order) -> list[Block]:
 
 def _items_question(ctx: TurnContext, order, verb_en: str, verb_zh: str) -> list[Block]:
     choices = [item["item_id"] for item in order["items"]]
-    lines = [f"- {line}" for line in _item_lines(order, choices)]
+    if len(choices) == 1 and ctx.state.flow is not None:  # one item: that is the item meant
+        ctx.state.flow["item_ids"] = choices
+        return []
+    lines = [f"- {line}" for line in _item_lines(order, choices, ctx)]
     return [TextBlock("\n".join(lines)),
             *_ask(ctx, "items", t(ctx, "Which items would you like to {verb}?", "您想{verb}哪些商品？",
                                   verb=verb_zh if ctx.zh else verb_en), choices)]
@@ -290,12 +318,12 @@ def _return(ctx: TurnContext, flow, user, order) -> list[Block]:
     refused = _require_status(ctx, order, "delivered", "returned", "退货")
     if refused:
         return refused
-    if not flow["item_ids"]:
-        return _items_question(ctx, order, "return", "退")
+    if not flow["item_ids"] and (asked := _items_question(ctx, order, "return", "退")):
+        return asked
     if not flow.get("payment_method_id"):
         return _payment_choices(ctx, user, order, refund_only=True)
     details = [t(ctx, "Return from order {id}:", "订单 {id} 退货：", id=order["order_id"]),
-               *_item_lines(order, flow["item_ids"]),
+               *_item_lines(order, flow["item_ids"], ctx),
                t(ctx, "Refund to: {pm}", "退款至：{pm}", pm=flow["payment_method_id"])]
     args = {"order_id": order["order_id"], "item_ids": flow["item_ids"],
             "payment_method_id": flow["payment_method_id"]}
@@ -316,15 +344,27 @@ def _replacement_lines(ctx: TurnContext, order, flow) -> tuple[list[str], float]
     return lines, round(difference, 2)
 
 
+_OPTION_WORDS = {"color": r"\bcolou?rs?\b|颜色", "size": r"\bsizes?\b|尺码|尺寸|大小", "material": r"\bmaterials?\b|材质"}
+
+
 def _new_items_question(ctx: TurnContext, order, flow) -> list[Block]:
     vocab = vocabulary(ctx.session, ctx.resources)
     by_id = {item["item_id"]: item for item in order["items"]}
     item = by_id[flow["item_ids"][0]]
     options = vocab.products[item["product_id"]].options if item["product_id"] in vocab.products else {}
-    listing = "; ".join(f"{name}: {', '.join(values)}" for name, values in options.items())
-    return _ask(ctx, "new_items", t(ctx, "What should the {name} ({current}) become? Options: {listing}",
-                                    "{name}（{current}）想换成什么款式？可选：{listing}",
-                                    name=item["name"], current=_options(item["options"]), listing=listing))
+    lang = ctx.language
+    listing = ("；" if ctx.zh else "; ").join(
+        f"{option_label(name, lang)}: " + joined([value_label(name, v, lang) for v in values], lang)
+        for name, values in options.items())
+    question = t(ctx, "What should the {name} ({current}) become? Options: {listing}",
+                 "{name}（{current}）想换成什么款式？可选：{listing}",
+                 name=item_name(ctx, item), current=_options(item["options"], lang), listing=listing)
+    lacking = [word for word, pattern in _OPTION_WORDS.items()
+               if re.search(pattern, ctx.message, re.I) and not any(word in name.lower() for name in options)]
+    if lacking:  # "换成别的颜色" for a product that has no colours: say so instead of asking again
+        question = t(ctx, "The {name} has no {option} to choose. ", "{name}没有{option}可选。",
+                     name=item_name(ctx, item), option=option_label(lacking[0], lang)) + question
+    return _ask(ctx, "new_items", question)
 
 
 def _exchange(ctx: TurnContext, flow, user, order, *, modify: bool = False) -> list[Block]:
@@ -332,8 +372,9 @@ def _exchange(ctx: TurnContext, flow, user, order, *, modify: bool = False) -> l
     refused = _require_status(ctx, order, status, verb_en, verb_zh)
     if refused:
         return refused
-    if not flow["item_ids"]:
-        return _items_question(ctx, order, "change" if modify else "exchange", "修改" if modify else "换")
+    if not flow["item_ids"] and (asked := _items_question(ctx, order, "change" if modify else "exchange",
+                                                          "修改" if modify else "换")):
+        return asked
     if not flow["new_item_ids"]:
         return _new_items_question(ctx, order, flow)
     if not flow.get("payment_method_id"):
