@@ -82,6 +82,11 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{option} versions of {product}: {prices}.",
         "{product}的{option}款：{prices}。",
     ),
+    "recommend_none_in_budget": (
+        "Nothing I would pick for you from your orders, cart and browsing has an option up to {price}. Tell me "
+        "what kind of product you want and I will search the whole store in that budget.",
+        "根据您的订单、购物车和浏览记录，没有 {price} 以内的推荐。告诉我想要哪类商品，我按这个预算在全店搜索。",
+    ),
     "which_product": (
         "Which product do you mean? Please name it or say 'the first one'.",
         "您指的是哪一款？请说出名称或说“第一个”。",

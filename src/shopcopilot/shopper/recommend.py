@@ -15,8 +15,10 @@ from shopcopilot.agent.engine import TurnContext
 from shopcopilot.agent.memory import preferences
 from shopcopilot.agent.tools import Tool, ToolContext, ToolRegistry
 from shopcopilot.catalog.models import Variant
+from shopcopilot.catalog.search.budget import parse_budget
 from shopcopilot.commerce.models import BrowsingEvent, Cart, CartLine, Order, OrderItem
 from shopcopilot.shopper.answers import say
+from shopcopilot.shopper.cards import money
 from shopcopilot.shopper.discover import show_cards
 from shopcopilot.shopper.vocabulary import vocabulary
 
@@ -44,7 +46,20 @@ def co_purchase_counts(session: Session, resources: dict[str, Any]) -> dict[str,
     return counts
 
 
-def recommend_for(session: Session, shopper_id: str, resources: dict[str, Any], limit: int = 3) -> list[dict]:
+def _fitting(session: Session, price_min: float | None, price_max: float | None) -> set[str] | None:
+    """Products with an available variant in the budget (None: no budget given)."""
+    if price_min is None and price_max is None:
+        return None
+    query = select(Variant.product_id).where(Variant.available)
+    if price_min is not None:
+        query = query.where(Variant.price >= price_min)
+    if price_max is not None:
+        query = query.where(Variant.price <= price_max)
+    return set(session.scalars(query))
+
+
+def recommend_for(session: Session, shopper_id: str, resources: dict[str, Any], limit: int = 3,
+                  price_min: float | None = None, price_max: float | None = None) -> list[dict]:
     vocab = vocabulary(session, resources)
     prefs = preferences(session, shopper_id)
     bought = [pid for pid, in session.execute(
@@ -89,11 +104,14 @@ def recommend_for(session: Session, shopper_id: str, resources: dict[str, Any], 
         if liked and scores[pid] > 0:
             add(pid, "liked_option", 1.0, ", ".join(sorted(set(liked))[:3]))
     bought_set = set(bought)
+    fitting = _fitting(session, price_min, price_max)
     picks = []
     for pid, score in scores.most_common():
         info = vocab.products[pid]
         if pid in bought_set and not info.consumable:
             continue  # no repeats of durable things already bought
+        if fitting is not None and pid not in fitting:
+            continue  # "under $50": only what has a variant in the budget
         picks.append({"product_id": pid, "score": round(score, 3), "reasons": reasons[pid]})
         if len(picks) == limit:
             break
@@ -115,7 +133,8 @@ def reason_text(language: str, reason: dict[str, str]) -> str:
 def _recommend_tool(ctx: ToolContext, args: dict[str, Any]) -> list[dict]:
     if not ctx.authenticated_user_id:
         return []
-    return recommend_for(ctx.session, ctx.authenticated_user_id, ctx.resources, int(args.get("limit", 3)))
+    return recommend_for(ctx.session, ctx.authenticated_user_id, ctx.resources, int(args.get("limit", 3)),
+                         args.get("price_min"), args.get("price_max"))
 
 
 def register_recommend_tool(registry: ToolRegistry) -> None:
@@ -123,7 +142,10 @@ def register_recommend_tool(registry: ToolRegistry) -> None:
         name="recommend_products",
         description="Products for the signed-in shopper from co-purchases, recent views and preferences, "
         "with the reasons; excludes durable products already bought.",
-        parameters={"type": "object", "properties": {"limit": {"type": "integer"}}, "additionalProperties": False},
+        parameters={"type": "object", "properties": {
+            "limit": {"type": "integer"}, "price_min": {"type": ["number", "null"]},
+            "price_max": {"type": ["number", "null"]},
+        }, "additionalProperties": False},
         function=_recommend_tool,
         summarize=lambda picks: ", ".join(f"{p['product_id']} ({p['score']})" for p in picks) or "no picks",
     ))
@@ -139,11 +161,15 @@ def recommend(ctx: TurnContext) -> list[Block]:
         from shopcopilot.shopper.discover import discover
 
         return discover(ctx)
-    picks = ctx.call("recommend_products", {"limit": 3}) if ctx.shopper_id else []
+    budget = parse_budget(ctx.message)
+    bounds = {"price_min": budget.price_min, "price_max": budget.price_max}
+    picks = ctx.call("recommend_products", {"limit": 3, **bounds}) if ctx.shopper_id else []
     if not picks:
+        if budget.price_max is not None and ctx.shopper_id:
+            return [TextBlock(say(ctx.language, "recommend_none_in_budget", price=money(budget.price_max)))]
         return [TextBlock(say(ctx.language, "recommend_none"))]
     prefs = preferences(ctx.session, ctx.shopper_id)
-    slots = {"options": {}, "excluded": {}}
+    slots = {"options": {}, "excluded": {}, **bounds}
     blocks = show_cards(ctx, [p["product_id"] for p in picks], slots, prefs, intro=say(ctx.language, "recommend_intro"))
     reasons = {p["product_id"]: p["reasons"] for p in picks}
     for block in blocks:
@@ -151,6 +177,6 @@ def recommend(ctx: TurnContext) -> list[Block]:
             texts = [reason_text(ctx.language, r) for r in reasons.get(card["product_id"], [])]
             card["reason"] = " ".join(texts)
             card["reasons"] = reasons.get(card["product_id"], [])
-    ctx.state.slots = {"recommended": [p["product_id"] for p in picks], "options": {}, "excluded": {}}
+    ctx.state.slots = {"recommended": [p["product_id"] for p in picks], "options": {}, "excluded": {}, **bounds}
     ctx.state.slots["why"] = {p["product_id"]: [reason_text(ctx.language, r) for r in p["reasons"]] for p in picks}
     return blocks
