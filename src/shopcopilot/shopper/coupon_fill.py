@@ -1,6 +1,6 @@
 """Coupon gap filler: from the shopper's cart and wallet, the additions that unlock the best saving with the least
 overshoot and the highest predicted preference, solved exactly (`commerce.coupon_solver`), and explained
-("add X and Y: you pay 12.40 more and save 30.00")."""
+("add X and Y for 42.40: the coupon then takes 30.00 more off, so your total goes up by only 12.40")."""
 
 from __future__ import annotations
 
@@ -322,11 +322,11 @@ def explain(result: dict[str, Any], language: str) -> str:
         )
     listing = " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]
     money = (
-        f"you pay {_money(plan['pay_more'])} more"
+        f"so your total goes up by only {_money(plan['pay_more'])}"
         if plan["pay_more"] > 0
-        else f"you pay {_money(-plan['pay_more'])} less"
+        else f"so your total even drops by {_money(-plan['pay_more'])}"
     )
     return (
-        f"Add {listing}: {money} and save {_money(plan['extra_saving'])} more "
-        f"({_money(plan['saving'])} in all with {coupons}; the additions cost {_money(plan['added_spend'])})."
+        f"Add {listing} for {_money(plan['added_spend'])}: {coupons} then takes {_money(plan['extra_saving'])} more "
+        f"off ({_money(plan['saving'])} in all), {money}."
     )
