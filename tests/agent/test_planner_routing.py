@@ -20,7 +20,11 @@ from shopcopilot.agent.state import DialogueState
 @pytest.mark.parametrize(
     "text",
     ["what is your return policy?", "how long does a refund take?", "退货政策是什么", "取消订单多久退款",
-     "do you accept returns after 30 days?", "退款几天到账"],
+     "do you accept returns after 30 days?", "退款几天到账",
+     # rules asked about in general: an item described, shipping costs and places, how many times
+     "can I return an opened item?", "can I exchange sale items?", "who pays for return shipping?",
+     "do you ship internationally?", "can I change the shipping address after ordering?", "运费谁出",
+     "换货可以换几次", "拆封了还能退吗", "下单后还能改地址吗"],
 )
 def test_policy_questions(text: str) -> None:
     assert is_policy_question(text)
@@ -30,6 +34,7 @@ def test_policy_questions(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "intent"),
     [("I want to return my kettle", "order_return"), ("我想退掉电热水壶", "order_return"),
+     ("can I return my kettle?", "order_return"), ("can I cancel my order?", "order_cancel"),
      ("cancel order #W1234567", "order_cancel"), ("取消订单 #W1234567", "order_cancel"),
      ("how long until order #W1234567 arrives", "order_status")],
 )

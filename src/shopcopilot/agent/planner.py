@@ -131,11 +131,26 @@ _GENERAL_RULE = re.compile(
     r"\bwhat (?:payment methods?|ways to pay)\b|可以退货吗|能退货吗|支持退货|支持退款|能不能退|可不可以退", re.I)
 
 
+# Rules asked about in general: an item described, not one of the shopper's ("can I return an opened item?"),
+# shipping costs and destinations, how many times something may be done, in English and Chinese.
+_RULE_ABOUT_ANY = re.compile(
+    r"\b(?:can|could|may) (?:i|you|we)\b(?:(?!\bmy\b).){0,30}\b(?:return|exchange|cancel|refund|swap)\b"
+    r"(?:(?!\bmy\b).){0,30}\b(?:an?|opened|used|worn|unused|sale|discounted|items?|something|anything|products?|"
+    r"gifts?|clearance)\b|"
+    r"\bdo you (?:ship|deliver)\b|\bwho pays\b|\bshipping (?:costs?|fees?|charges?)\b|\bfree (?:shipping|returns?)\b|"
+    r"\bhow many times\b.{0,40}\b(?:exchange|modify|change|return|cancel)|"
+    r"\bcan i (?:still )?change (?:the |my )?(?:shipping |delivery )?address\b.{0,30}\b(?:after|once)\b|"
+    r"运费|邮费|包邮|运费险|(?:几|多少)次|(?:拆封|开封|用过|穿过|试穿|打折|特价).{0,8}(?:退|换)|"
+    r"(?:国际|海外|境外|国外).{0,6}(?:发货|配送|寄|邮)|下单后.{0,6}(?:改|换).{0,4}地址",
+    re.I,
+)
+
+
 def is_policy_question(text: str) -> bool:
     """A question about the store's rules (answered from its knowledge bases), not a request about an order."""
     if _ORDER_ID.search(text):
         return False  # "how long until order #W1234567 is refunded" is about that order
-    if _POLICY_WORDS.search(text) or _GENERAL_RULE.search(text):
+    if _POLICY_WORDS.search(text) or _GENERAL_RULE.search(text) or _RULE_ABOUT_ANY.search(text):
         return True
     return bool(_HOW_LONG.search(text) and _POLICY_TOPIC.search(text))
 
