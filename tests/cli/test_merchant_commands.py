@@ -248,3 +248,14 @@ def test_a_chinese_everyday_word_finds_the_product() -> None:
 
     found = FunctionFinder().find("把所有背包降价5%")
     assert (found.operation, found.arguments) == ("change_prices", {"scope": {"product": "Backpack"}, "percent": -5.0})
+
+
+def test_a_chinese_word_for_two_products_is_asked_about_not_guessed(mini_cli, tmp_path, capsys) -> None:
+    script = tmp_path / "zh-ambiguous.txt"
+    script.write_text("耳机涨价10%\n把东西涨价\n", encoding="utf-8")
+    code, out, err = _run(capsys, "merchant", "chat", "--merchant", "m1", "--script", str(script))
+    assert code == 0, err
+    assert "这可能是指：头戴式耳机、无线耳机。请说明是哪一个商品。" in out
+    assert "要执行这个操作，还需要：调整幅度（百分比或新价格）。" in out and "scope" not in out
+    assert not _blocks(out)  # nothing previewed, nothing changed
+    assert _prices(mini_cli) == {"v1": 100.0, "v2": 110.0, "v5": 95.0}

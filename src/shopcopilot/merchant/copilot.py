@@ -54,6 +54,17 @@ TEXT = {
     "undone": {"en": "Undone: #{id} ({summary}) was reverted.", "zh": "已撤销：#{id}（{summary}）已还原。"},
     "missing": {"en": "To do that I need: {missing}.", "zh": "要执行这个操作，还需要：{missing}。"},
     "refused": {"en": "I could not do that: {message}", "zh": "无法执行：{message}"},
+    "which_product": {
+        "en": "That could be any of: {names}. Which product do you mean?",
+        "zh": "这可能是指：{names}。请说明是哪一个商品。",
+    },
+}
+MISSING_LABELS = {
+    "scope": {"en": "which products (a product name, a category or variant ids)",
+              "zh": "哪些商品（商品名、品类或规格编号）"},
+    "percent or price": {"en": "the change (a percentage or a new price)", "zh": "调整幅度（百分比或新价格）"},
+    "kind and amounts": {"en": "the coupon (for example spend 200 save 20)", "zh": "优惠券内容（例如满200减20）"},
+    "arguments": {"en": "the details (what to change and how)", "zh": "具体内容（改什么、怎么改）"},
 }
 
 
@@ -171,9 +182,15 @@ class MerchantCopilot:
         self, session: Session, merchant_id: str, text: str, found: FoundOperation, turn: CopilotTurn
     ) -> None:
         if found.missing:
-            turn.blocks.append(
-                {"type": "text", "text": say("missing", turn.language, missing=", ".join(found.missing))}
-            )
+            candidates = self.finder.chinese_matches(text) if "scope" in found.missing else []
+            if len(candidates) > 1:
+                names = ("、".join(self.finder.chinese_name(c) for c in candidates) if turn.language == "zh"
+                         else ", ".join(candidates))
+                turn.blocks.append({"type": "text", "text": say("which_product", turn.language, names=names)})
+                return
+            labels = [MISSING_LABELS.get(m, {}).get(turn.language, m) for m in found.missing]
+            turn.blocks.append({"type": "text", "text": say("missing", turn.language, missing="、".join(labels)
+                                                            if turn.language == "zh" else ", ".join(labels))})
             return
         arguments = dict(found.arguments)
         if found.operation == "edit_title" and "product" in arguments:

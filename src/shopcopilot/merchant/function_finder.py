@@ -125,9 +125,9 @@ class FunctionFinder:
         for name, _ in sorted(self.products, key=lambda p: -len(p[0])):
             if f" {_norm(name)} " in normalised:
                 return name
-        for name, name_zh in sorted(self.products, key=lambda p: -len(p[1])):  # the longest Chinese name first
-            if name_zh and name_zh in text:
-                return name
+        chinese = self.chinese_matches(text)
+        if chinese:
+            return chinese[0] if len(chinese) == 1 else None  # "耳机" names two products: ask, do not guess
         heads: dict[str, set[str]] = {}
         for name, _ in self.products:
             heads.setdefault(_norm(name).split()[-1], set()).add(name)
@@ -135,6 +135,18 @@ class FunctionFinder:
             if len(names) == 1 and f" {head} " in normalised:
                 return next(iter(names))
         return None
+
+    def chinese_matches(self, text: str) -> list[str]:
+        """The products the longest Chinese name found in `text` stands for (several when it is shared)."""
+        found = [(len(zh), name) for name, zh in self.products if zh and zh in text]
+        if not found:
+            return []
+        longest = max(length for length, _ in found)
+        return sorted({name for length, name in found if length == longest})
+
+    def chinese_name(self, name: str) -> str:
+        """A product's own Chinese name (the first listed for it), else its English name."""
+        return next((zh for english, zh in self.products if english == name and zh), name)
 
     def category_in(self, text: str) -> str | None:
         lowered = text.lower()
