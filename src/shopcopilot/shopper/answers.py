@@ -4,6 +4,7 @@ templates add no numbers of their own."""
 from __future__ import annotations
 
 TEMPLATES: dict[str, tuple[str, str]] = {
+    "thanks": ("You're welcome! Anything else I can help with?", "不客气！还有什么可以帮您的吗？"),
     "greeting": (
         "Hi! I can help you find products, recommend something for you, manage your cart, and track, cancel, "
         "return or exchange orders.",
@@ -46,6 +47,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "cheaper_none": (
         "There is nothing cheaper than {price} among these options.",
         "这些选项里没有比 {price} 更便宜的了。",
+    ),
+    "pricier_none": (
+        "There is nothing pricier than {price} among these options.",
+        "这些选项里没有比 {price} 更贵的了。",
     ),
     "avoiding": (
         "I left out {values} because you told me you avoid {values}.",
@@ -119,9 +124,17 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "I do not know your taste yet. Tell me what you are looking for and I will search the store.",
         "我还不了解您的喜好。告诉我您想找什么，我来帮您搜索。",
     ),
-    "remembered": (
-        "Noted: you {polarity_word} {value}. I will keep that in mind.",
-        "好的，已记住：您{polarity_word}{value}。",
+    "remembered_like": (
+        "Noted: you like {value}. I will keep that in mind.",
+        "好的，已记住：您喜欢{value}，之后为您挑选时会优先考虑。",
+    ),
+    "remembered_avoid": (
+        "Noted: you avoid {value}. I will keep that in mind.",
+        "好的，已记住：您不喜欢{value}，之后为您挑选时会避开。",
+    ),
+    "remembered_allergy": (
+        "Noted: you are allergic to {value}. I will leave out anything made of it.",
+        "好的，已记住：您对{value}过敏，之后会为您避开含{value}的商品。",
     ),
     "memory_list": ("Here is what I remember about you:", "我记得您的以下偏好："),
     "memory_empty": ("I do not remember anything about you yet.", "我还没有记录您的偏好。"),

@@ -163,8 +163,10 @@ def discover(ctx: TurnContext) -> list[Block]:
     direction = price_direction(ctx.message)
     product_id = slots.get("product_id")
 
-    if direction and (state.focus or product_id):
-        return _move_price(ctx, direction, state.focus or product_id, slots, prefs)
+    # "便宜点的" moves from what was shown; "有没有便宜点的耳机" with no earphones shown yet is a new search.
+    named_now = [pid for pid in ctx.analysis.product_ids if pid in vocab.products]
+    if direction and state.focus and (not named_now or state.focus in named_now):
+        return _move_price(ctx, direction, state.focus, slots, prefs)
 
     if product_id:
         candidates = [pid for pid in slots.get("candidates") or [product_id] if pid in vocab.products]
@@ -302,21 +304,26 @@ def _query_label(ctx: TurnContext, slots: dict[str, Any]) -> str:
 
 def _move_price(ctx: TurnContext, direction: str, reference: str, slots, prefs) -> list[Block]:
     """'a cheaper one': variants (of the same product) priced below the cheapest one that matched so far."""
+    # The anchor is the price the shopper saw: shown cards leave out the colours/materials memory avoids.
+    excluded = _merge(slots["excluded"], _avoid_map(prefs, vocabulary(ctx.session, ctx.resources)
+                                                    .products[reference].options))
     card = ctx.call("product_card", {"product_id": reference, "options": slots["options"],
-                                     "excluded": slots["excluded"], "price_min": slots.get("price_min"),
+                                     "excluded": excluded, "price_min": slots.get("price_min"),
                                      "price_max": slots.get("price_max")})
+    # The new bounds go into a copy: when nothing is cheaper, the next "便宜点的" must start from the same price.
     if direction == "cheaper":
         anchor = card["match_price_min"] if card["match_price_min"] is not None else card["price_min"]
-        slots["price_min"], slots["price_max"] = None, round(anchor - 0.01, 2)
+        bounds = {"price_min": None, "price_max": round(anchor - 0.01, 2)}
     else:
         anchor = card["match_price_max"] if card["match_price_max"] is not None else card["price_max"]
-        slots["price_min"], slots["price_max"] = round(anchor + 0.01, 2), None
+        bounds = {"price_min": round(anchor + 0.01, 2), "price_max": None}
     # A cheaper one may be another colour or size: relax the option choices, keep the exclusions.
-    relaxed = {**slots, "options": {}, "product_id": reference, "candidates": [reference]}
-    probe = ctx.call("product_card", {"product_id": reference, "excluded": slots["excluded"],
+    relaxed = {**slots, **bounds, "options": {}, "product_id": reference, "candidates": [reference]}
+    probe = ctx.call("product_card", {"product_id": reference, "excluded": excluded,
                                       "price_min": relaxed.get("price_min"),
                                       "price_max": relaxed.get("price_max")})
     if probe["match_price_min"] is None:
-        return [TextBlock(say(ctx.language, "cheaper_none", price=money(anchor)))]
+        key = "cheaper_none" if direction == "cheaper" else "pricier_none"
+        return [TextBlock(say(ctx.language, key, price=money(anchor)))]
     ctx.state.slots = relaxed
     return show_cards(ctx, [reference], relaxed, prefs)

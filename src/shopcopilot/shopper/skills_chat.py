@@ -36,6 +36,8 @@ _CART_WORDS = re.compile(r"\bcart\b|购物车", re.I)
 _HISTORY_WORDS = re.compile(
     r"\bviewed\b|\blooked at\b|\bbrowsed\b|\bhistory\b|\brecently\b|看过|浏览|最近", re.I
 )
+# "这两个哪个好" points at what this conversation showed; it must not be filled up from older browsing.
+_THESE = re.compile(r"这两|这俩|这几|这些|两者|\bthese\b|\bboth\b|\bthose\b", re.I)
 _NEED = re.compile(r"(?:\bfor\b|\bto\b|\bneed\b|\bbecause\b|\bwant\b|用来|用于|想要|需要|为了)(.+)$", re.I)
 
 
@@ -72,7 +74,7 @@ def _compared_ids(ctx: TurnContext) -> list[str]:
         return [anchor, named[0]]
     if len(results) >= 2:
         return results[:2]
-    if user:
+    if user and not _THESE.search(ctx.message):
         return comparing.recent_products(ctx.session, user, "history")
     return []
 

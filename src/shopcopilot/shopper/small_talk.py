@@ -3,13 +3,22 @@ about me?"."""
 
 from __future__ import annotations
 
+import re
+
 from shopcopilot.agent.blocks import Block, TextBlock
 from shopcopilot.agent.engine import TurnContext
 from shopcopilot.agent.memory import parse_statement
 from shopcopilot.shopper.answers import say
+from shopcopilot.shopper.memory_labels import memory_line, memory_value_label
+
+_THANKS = re.compile(r"谢谢|多谢|感谢|谢啦|3q|\bthanks?\b|\bthank you\b|\bthx\b", re.I)
+_ALLERGY = re.compile(r"过敏|allergic", re.I)
 
 
 def greeting(ctx: TurnContext) -> list[Block]:
+    # "谢谢" is routed here too; answering it with "您好！..." reads like the assistant did not listen.
+    if _THANKS.search(ctx.message):
+        return [TextBlock(say(ctx.language, "thanks"))]
     return [TextBlock(say(ctx.language, "greeting"))]
 
 
@@ -34,9 +43,12 @@ def remember(ctx: TurnContext) -> list[Block]:
     else:
         ctx.call("remember", {"attribute": statement.attribute, "value": statement.value,
                               "polarity": statement.polarity, "note": statement.note})
-        word = {("like", "en"): "like", ("avoid", "en"): "avoid", ("like", "zh"): "喜欢",
-                ("avoid", "zh"): "不要"}[(statement.polarity, ctx.language)]
-        blocks = [TextBlock(say(ctx.language, "remembered", polarity_word=word, value=statement.value))]
+        value = memory_value_label(ctx, statement.attribute, statement.value)
+        if statement.polarity == "avoid" and _ALLERGY.search(ctx.message):
+            key = "remembered_allergy"
+        else:
+            key = "remembered_like" if statement.polarity == "like" else "remembered_avoid"
+        blocks = [TextBlock(say(ctx.language, key, value=value))]
     if ctx.analysis.product_ids:
         blocks.extend(discover(ctx))  # "I'm allergic to wool, show me jackets": remember, then search
     return blocks
@@ -49,6 +61,5 @@ def memory(ctx: TurnContext) -> list[Block]:
     if not items:
         return [TextBlock(say(ctx.language, "memory_empty"))]
     lines = [say(ctx.language, "memory_list")]
-    for item in items:
-        lines.append(f"- #{item['id']} {item['polarity']} {item['attribute']}: {item['value']} ({item['source']})")
+    lines.extend(memory_line(ctx, item) for item in items)
     return [TextBlock("\n".join(lines))]

@@ -87,6 +87,11 @@ class Vocabulary:
 
     def match_options(self, text: str, product_id: str | None = None) -> dict[str, list[str]]:
         """Option values named in the text, as {option name: [values]} of the product (or of any product)."""
+        # A word inside a product's own name is not an option request: "头戴式耳机" names the headphones,
+        # it does not ask for over-ear ones.
+        for pattern, _product_id in self.product_patterns:
+            if any("\u4e00" <= ch <= "\u9fff" for ch in pattern.pattern):
+                text = pattern.sub(" ", text)
         lowered = text.lower()
         for zh, en in sorted(self.value_zh.items(), key=lambda kv: -len(kv[0])):
             if zh in text:
