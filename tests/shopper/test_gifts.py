@@ -65,3 +65,12 @@ def test_recipients_and_interests_are_read_from_the_request() -> None:
     dad = recipient_of("gift for my dad who loves hiking under $200")
     assert interests_of("gift for my dad who loves hiking under $200", dad) == "loves hiking"
     assert interests_of("I need a gift for my dad under $100", recipient_of("my dad")) == ""
+
+
+def test_a_new_budget_after_gift_ideas_keeps_the_recipient(assistant) -> None:
+    first = assistant.turn("gift-5", "送妈妈的礼物 100元以内", shopper_id=SHOPPER).to_dict()
+    assert first["blocks"][0]["text"].startswith("为母亲挑了这些礼物（$100.00以内）")
+    wider = assistant.turn("gift-5", "预算500以内", shopper_id=SHOPPER).to_dict()
+    assert wider["trace"]["intent"] == "recommend"
+    assert wider["blocks"][0]["text"].startswith("为母亲挑了这些礼物（$500.00以内）")
+    assert all(card["match_price_min"] <= 500 for card in _cards(wider))

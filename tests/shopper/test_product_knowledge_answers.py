@@ -41,3 +41,9 @@ def test_chinese_questions_about_the_product_on_screen(assistant) -> None:
 def test_a_plan_for_seniors_is_still_a_plan_without_a_product_in_view(assistant) -> None:
     turn = assistant.turn("kb-plan", "帮老人准备一些日常用品").to_dict()
     assert turn["trace"]["intent"] == "plan"
+
+
+def test_small_talk_with_a_product_on_screen_is_not_about_the_product(assistant) -> None:
+    assistant.turn("kb-weather", "我想看看登山靴")
+    turn = assistant.turn("kb-weather", "今天天气怎么样").to_dict()
+    assert turn["trace"]["intent"] == "out_of_scope"

@@ -260,6 +260,15 @@ def _router_intent(text: str) -> tuple[str, float] | None:
     return result
 
 
+OUT_OF_SCOPE_SURE = 0.8
+
+
+def _clearly_out_of_scope(text: str) -> bool:
+    """"今天天气怎么样" while a size is being asked: not an answer to it (short answers like "10码" score far lower)."""
+    routed = _router_intent(text)
+    return bool(routed and routed[0] == "out_of_scope" and routed[1] >= OUT_OF_SCOPE_SURE)
+
+
 class RulePlanner:
     """Dialogue state first (pending confirmation, open questions), then keyword cues, then the intent router."""
 
@@ -301,6 +310,8 @@ class RulePlanner:
         if state.slots.get("plan_scenario") and _only_a_budget(text):
             # "预算5000元", "make it $500" right after a plan: the same plan at that budget.
             return self._plan("plan", "plan", 1.0, "state")
+        if state.slots.get("gift_request") and _only_a_budget(text):
+            return self._plan("recommend", "recommend", 1.0, "state")  # the same gift search at that budget
         if cue == "cart" or (
             _CART_ADD.search(text) and state.results and ordinal_reference(text) is not None and cue is None
         ):
@@ -309,8 +320,9 @@ class RulePlanner:
             return self._plan(cue, SKILL_OF_INTENT[cue], 0.95, "rules")
         if state.results and _QUESTION.search(text) and ordinal_reference(text) is not None:
             return self._plan("product_question", "product_question", 0.9, "state")
-        if state.awaiting and (state.awaiting.startswith("option:") or state.awaiting == "category"):
-            return self._plan("browse", "discover", 1.0, "state")
+        if state.awaiting and (state.awaiting.startswith("option:") or state.awaiting == "category") and (
+                request.mentions_option or request.mentions_product or not _clearly_out_of_scope(text)):
+            return self._plan("browse", "discover", 1.0, "state")  # the answer to the question asked
         if state.results and (ordinal_reference(text) is not None or price_direction(text)):
             skill = "product_question" if _QUESTION.search(text) and not price_direction(text) else "discover"
             return self._plan("product_question" if skill == "product_question" else "browse", skill, 0.9, "state")
@@ -323,8 +335,9 @@ class RulePlanner:
             intent, confidence = routed
             if intent == "out_of_scope" and request.mentions_product:
                 intent = "browse"  # the store has what was named; searching beats refusing
-            elif intent == "out_of_scope" and shown and asks_about_product(text):
-                intent = "product_question"  # "怎么保养" after a product was shown: about that product
+            elif intent == "out_of_scope" and shown and asks_about_product(text) and (
+                    POINTS_AT_SHOWN.search(text) or USAGE.search(text)):
+                intent = "product_question"  # "怎么保养" after a product was shown; not "今天天气怎么样"
             return self._plan(intent, SKILL_OF_INTENT[intent], confidence, "router")
         if request.mentions_product or request.mentions_option:
             return self._plan("browse", "discover", 0.6, "rules")

@@ -169,9 +169,12 @@ def gift_skill(ctx: TurnContext) -> list[Block]:
     from shopcopilot.agent.memory import Preferences
     from shopcopilot.shopper.discover import show_cards
 
+    earlier = ctx.state.slots.get("gift_request")
+    # "预算500以内" after a gift search: the same request (who, what they like) at the new budget.
+    request = ctx.message if GIFT_REQUEST.search(ctx.message) or not earlier else f"{earlier} {ctx.message}"
     budget = parse_budget(ctx.message)
-    person = recipient_of(ctx.message)
-    interests = interests_of(ctx.message, person)
+    person = recipient_of(request)
+    interests = interests_of(parse_budget(request).remainder, person)
     ranks: dict[str, int] = {}
     if interests:
         found = ctx.call("search_products", {"text": interests, "limit": 20, "price_min": budget.price_min,
@@ -202,5 +205,6 @@ def gift_skill(ctx: TurnContext) -> list[Block]:
             card["reason"] = " ".join(texts)
             card["reasons"] = pick["reasons"]
             why[card["product_id"]] = texts
-    ctx.state.slots = {**slots, "why": why, "gift_for": person.key if person else None}
+    ctx.state.slots = {**slots, "why": why, "gift_for": person.key if person else None,
+                       "gift_request": parse_budget(request).remainder}
     return blocks

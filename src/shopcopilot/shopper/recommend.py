@@ -154,7 +154,7 @@ def register_recommend_tool(registry: ToolRegistry) -> None:
 def recommend(ctx: TurnContext) -> list[Block]:
     from shopcopilot.shopper.gifts import GIFT_REQUEST, gift_skill
 
-    if GIFT_REQUEST.search(ctx.message) and not ctx.analysis.product_ids:
+    if (GIFT_REQUEST.search(ctx.message) or ctx.state.slots.get("gift_request")) and not ctx.analysis.product_ids:
         return gift_skill(ctx)  # for someone else: their needs and the budget, not the shopper's history
     if ctx.analysis.product_ids:
         # "recommend a coffee maker" names what is wanted: search for it, not for what the history suggests.
