@@ -312,13 +312,13 @@ def explain(result: dict[str, Any], language: str) -> str:
     if zh:
         listing = "和".join(names) if len(names) <= 2 else "、".join(names)
         money = (
-            f"多付 {_money(plan['pay_more'])}"
+            f"实际只多付 {_money(plan['pay_more'])}"
             if plan["pay_more"] > 0
-            else f"反而少付 {_money(-plan['pay_more'])}"
+            else f"总价反而少了 {_money(-plan['pay_more'])}"
         )
         return (
-            f"加购{listing}：商品多花 {_money(plan['added_spend'])}，{money}，优惠多省 "
-            f"{_money(plan['extra_saving'])}（共省 {_money(plan['saving'])}，使用：{coupons}）。"
+            f"加购{listing}（{_money(plan['added_spend'])}）后，{coupons}再多减 {_money(plan['extra_saving'])}"
+            f"（共省 {_money(plan['saving'])}），{money}。"
         )
     listing = " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]
     money = (
