@@ -64,12 +64,16 @@ def preview_change_prices(session: Session, merchant_id: str, args: dict) -> Pre
 
 
 def apply_change_prices(session: Session, merchant_id: str, args: dict) -> dict:
-    preview = preview_change_prices(session, merchant_id, args)
+    return _apply_variant_field(session, merchant_id, preview_change_prices(session, merchant_id, args).diff, "price")
+
+
+def _apply_variant_field(session: Session, merchant_id: str, diff: list[dict], field: str) -> dict:
+    """Set `field` of each previewed variant to its "after" value; what it was is kept for the undo."""
     undo = {}
-    for row in preview.diff:
+    for row in diff:
         variant = own_variant(session, merchant_id, row["id"])
-        undo[variant.id] = {"before": variant.price, "after": row["after"]}
-        variant.price = row["after"]
+        undo[variant.id] = {"before": getattr(variant, field), "after": row["after"]}
+        setattr(variant, field, row["after"])
     return {"variants": undo}
 
 
@@ -116,12 +120,7 @@ def preview_set_stock(session: Session, merchant_id: str, args: dict) -> Preview
 
 
 def apply_set_stock(session: Session, merchant_id: str, args: dict) -> dict:
-    undo = {}
-    for row in preview_set_stock(session, merchant_id, args).diff:
-        variant = own_variant(session, merchant_id, row["id"])
-        undo[variant.id] = {"before": variant.stock, "after": row["after"]}
-        variant.stock = row["after"]
-    return {"variants": undo}
+    return _apply_variant_field(session, merchant_id, preview_set_stock(session, merchant_id, args).diff, "stock")
 
 
 def _pending_orders_with(session: Session, variant_ids: list[str]) -> list[str]:
@@ -166,9 +165,4 @@ def preview_set_availability(session: Session, merchant_id: str, args: dict) -> 
 
 
 def apply_set_availability(session: Session, merchant_id: str, args: dict) -> dict:
-    undo = {}
-    for row in preview_set_availability(session, merchant_id, args).diff:
-        variant = own_variant(session, merchant_id, row["id"])
-        undo[variant.id] = {"before": variant.available, "after": row["after"]}
-        variant.available = row["after"]
-    return {"variants": undo}
+    return _apply_variant_field(session, merchant_id, preview_set_availability(session, merchant_id, args).diff, "available")
