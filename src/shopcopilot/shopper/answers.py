@@ -92,6 +92,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "what kind of product you want and I will search the whole store in that budget.",
         "根据您的订单、购物车和浏览记录，没有 {price} 以内的推荐。告诉我想要哪类商品，我按这个预算在全店搜索。",
     ),
+    "no_such_option": (
+        "There is no {values} option for {product}; here is what it has.",
+        "{product}没有{values}款，以下是现有的款式。",
+    ),
     "which_product": (
         "Which product do you mean? Please name it or say 'the first one'.",
         "您指的是哪一款？请说出名称或说“第一个”。",
