@@ -5,10 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from shopcopilot.catalog.models import Product
+from shopcopilot.catalog.models import Product, Variant
 from shopcopilot.errors import NotFound
+
+
+def cheapest_in_budget(session: Session, price_min: float | None, price_max: float | None) -> dict[str, float]:
+    """product -> its cheapest available variant within the bounds, for every product that has one."""
+    query = select(Variant.product_id, func.min(Variant.price)).where(Variant.available)
+    if price_min is not None:
+        query = query.where(Variant.price >= price_min)
+    if price_max is not None:
+        query = query.where(Variant.price <= price_max)
+    return {product_id: float(price) for product_id, price in session.execute(query.group_by(Variant.product_id))}
 
 
 def _price_range(prices: list[float]) -> str:

@@ -109,15 +109,6 @@ def _update_slots(ctx: TurnContext, vocab: Vocabulary) -> dict[str, Any]:
     for name, values in vocab.match_options(affirmed, product_id).items():
         slots["options"][name] = values
         slots["excluded"].pop(name, None)
-    if product_id in vocab.products:
-        # "白色运动鞋" when these sneakers come in no white: the shopper is told, not silently shown other colours.
-        has = {str(v).lower() for values in vocab.products[product_id].options.values() for v in values}
-        lacking: dict[str, list[str]] = {}
-        for name, values in vocab.match_options(affirmed).items():
-            for value in values:
-                if value.lower() not in has and all(value not in vs for vs in lacking.values()):
-                    lacking.setdefault(name, []).append(value)
-        slots["unavailable"] = lacking
     for name, values in vocab.match_options(negated, product_id).items():
         slots["excluded"][name] = sorted(set(slots["excluded"].get(name, [])) | set(values))
         if set(slots["options"].get(name, [])) <= set(values):
@@ -196,7 +187,7 @@ def discover(ctx: TurnContext) -> list[Block]:
             choices = sorted({info.name for info in vocab.products.values()})[:12]
             return [QuestionBlock(slot="category", text=say(ctx.language, "ask_category"), choices=choices)]
 
-    lacking = _lacking_note(ctx, vocab, product_id, slots.pop("unavailable", None) or {})
+    lacking = _lacking_note(ctx, vocab, product_id)
     # One clarifying question, about the option that splits the remaining variants most, asked once per product.
     if len(candidates) == 1:
         question = _clarifying_question(ctx, vocab, candidates[0], slots, prefs)
@@ -205,10 +196,19 @@ def discover(ctx: TurnContext) -> list[Block]:
     return [*lacking, *show_cards(ctx, candidates[:MAX_CARDS], slots, prefs)]
 
 
-def _lacking_note(ctx: TurnContext, vocab: Vocabulary, product_id: str | None, lacking: dict) -> list[Block]:
-    if not product_id or not lacking or product_id not in vocab.products:
+def _lacking_note(ctx: TurnContext, vocab: Vocabulary, product_id: str | None) -> list[Block]:
+    """"白色运动鞋" when these sneakers come in no white: the shopper is told, not silently shown other colours."""
+    if product_id not in vocab.products:
         return []
     info = vocab.products[product_id]
+    has = {str(v).lower() for values in info.options.values() for v in values}
+    lacking: dict[str, list[str]] = {}
+    for name, values in vocab.match_options(split_negated(ctx.message)[0]).items():
+        for value in values:
+            if value.lower() not in has and all(value not in vs for vs in lacking.values()):
+                lacking.setdefault(name, []).append(value)
+    if not lacking:
+        return []
     values = joined(values_label(lacking, ctx.language), ctx.language)
     return [TextBlock(say(ctx.language, "no_such_option", product=product_label(info.name, info.name_zh, ctx.language),
                           values=values))]

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from shopcopilot.agent.blocks import Block, TextBlock
 from shopcopilot.agent.engine import TurnContext
 from shopcopilot.agent.tools import Tool, ToolContext, ToolRegistry
-from shopcopilot.catalog.models import Product, ProductContent, Variant
+from shopcopilot.catalog.models import Product, ProductContent
 from shopcopilot.catalog.search.budget import parse_budget
-from shopcopilot.shopper.cards import money
+from shopcopilot.shopper.cards import cheapest_in_budget, money
 
 GIFT_REQUEST = re.compile(r"\bgifts?\b|\bpresents?\b|礼物|礼品|伴手礼|送(?:给|份|个|点|爸|妈|老|女|男|孩|朋|同|长)", re.I)
 
@@ -92,15 +92,12 @@ def find_gifts(
     """The best gifts in the budget, each with its score and reasons (kinds: gift, recipient, interest, lasting)."""
     person = next((r for r in RECIPIENTS if r.key == recipient), None)
     interest_ranks = interest_ranks or {}
-    prices: dict[str, list[float]] = {}
-    for product_id, price in session.execute(select(Variant.product_id, Variant.price).where(Variant.available)):
-        if (price_min is None or price >= price_min) and (price_max is None or price <= price_max):
-            prices.setdefault(product_id, []).append(float(price))
+    cheapest = cheapest_in_budget(session, price_min, price_max)
     rows = session.execute(
         select(Product.id, Product.category_id, Product.consumable, ProductContent.suits, ProductContent.suits_zh,
                ProductContent.description, ProductContent.keywords)
         .join(ProductContent, ProductContent.product_id == Product.id)
-        .where(Product.id.in_(list(prices)))
+        .where(Product.id.in_(list(cheapest)))
     )
     picks = []
     for product_id, category, consumable, suits, suits_zh, description, keywords in rows:
@@ -127,7 +124,7 @@ def find_gifts(
         # A grocery is a gift only when the store says so; something they like must be a lasting thing.
         if said_gift or (any(r["kind"] == "interest" for r in reasons) and not consumable):
             picks.append({"product_id": product_id, "score": round(score, 3), "reasons": reasons,
-                          "price_min": min(prices[product_id])})
+                          "price_min": cheapest[product_id]})
     picks.sort(key=lambda p: (-p["score"], p["price_min"], p["product_id"]))
     return picks[:limit]
 
@@ -154,7 +151,7 @@ def register_gift_tool(registry: ToolRegistry) -> None:
     ))
 
 
-def reason_text(language: str, reason: dict[str, str], recipient: Recipient | None, budget: str | None) -> str:
+def reason_text(language: str, reason: dict[str, str], recipient: Recipient | None) -> str:
     zh = language == "zh"
     if reason["kind"] == "gift":
         return "商品信息里写着适合送礼。" if zh else "The store's notes on it say it makes a good gift."
@@ -174,7 +171,8 @@ def gift_skill(ctx: TurnContext) -> list[Block]:
     request = ctx.message if GIFT_REQUEST.search(ctx.message) or not earlier else f"{earlier} {ctx.message}"
     budget = parse_budget(ctx.message)
     person = recipient_of(request)
-    interests = interests_of(parse_budget(request).remainder, person)
+    request = parse_budget(request).remainder  # the budget is this message's; the request keeps who and what
+    interests = interests_of(request, person)
     ranks: dict[str, int] = {}
     if interests:
         found = ctx.call("search_products", {"text": interests, "limit": 20, "price_min": budget.price_min,
@@ -199,12 +197,12 @@ def gift_skill(ctx: TurnContext) -> list[Block]:
     for block in blocks:
         for card in getattr(block, "cards", []):
             pick = next(p for p in picks if p["product_id"] == card["product_id"])
-            texts = [t for t in (reason_text(ctx.language, r, person, budget_label) for r in pick["reasons"]) if t]
+            texts = [t for t in (reason_text(ctx.language, r, person) for r in pick["reasons"]) if t]
             if card.get("suits"):
                 texts.append(("适合：" if zh else "Who it suits: ") + card["suits"])
             card["reason"] = " ".join(texts)
             card["reasons"] = pick["reasons"]
             why[card["product_id"]] = texts
     ctx.state.slots = {**slots, "why": why, "gift_for": person.key if person else None,
-                       "gift_request": parse_budget(request).remainder}
+                       "gift_request": request}
     return blocks

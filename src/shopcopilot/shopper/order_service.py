@@ -48,10 +48,7 @@ def item_name(ctx: TurnContext, item: dict[str, Any]) -> str:
 def describe_order(ctx: TurnContext, order: dict[str, Any]) -> str:
     lines = [t(ctx, "Order {id}: {status}.", "订单 {id}：{status}。", id=order["order_id"],
                status=status_label(ctx, order["status"]))]
-    for item in order["items"]:
-        lines.append(f"- {item_name(ctx, item)}（{_options(item['options'], ctx.language)}）{money(item['price'])}，"
-                     + t(ctx, "item {id}", "商品 {id}", id=item["item_id"]) if ctx.zh else
-                     f"- {item['name']} ({_options(item['options'])}) {money(item['price'])}, item {item['item_id']}")
+    lines += [f"- {line}" for line in _item_lines(order, [item["item_id"] for item in order["items"]], ctx)]
     tracking = [tid for f in order.get("fulfillments", []) for tid in f.get("tracking_id", [])]
     if tracking:
         lines.append(t(ctx, "Tracking: {ids}", "物流单号：{ids}", ids=", ".join(tracking)))
@@ -137,11 +134,16 @@ def order_service(ctx: TurnContext, intent: str | None = None, fresh_details: bo
     if mentioned and mentioned != flow.get("order_id"):
         flow.update(order_id=mentioned, item_ids=[], new_item_ids=[])
     if not flow.get("order_id"):
-        flow["order_id"] = _implied_order(ctx, intent, user)
+        flow["order_id"] = _same_order(ctx, user)
     if not flow.get("order_id"):
         if intent == "address_change":
             return _address_change(ctx, flow, user, None)
-        return _choose_order(ctx, intent, user)
+        # Each of the shopper's orders is read once: to find the one meant, else to list them.
+        orders = [ctx.call("get_order_details", {"order_id": order_id})
+                  for order_id in user.get("orders", [])[:MAX_ORDERS_LISTED]]
+        flow["order_id"] = _implied_order(ctx, intent, orders)
+        if not flow["order_id"]:
+            return _choose_order(ctx, intent, orders)
     try:
         order = ctx.call("get_order_details", {"order_id": flow["order_id"]})
     except OwnershipError:
@@ -201,39 +203,34 @@ _STATUS_FOR = {"order_cancel": "pending", "order_modify": "pending", "order_retu
                "order_exchange": "delivered"}
 
 
-def _implied_order(ctx: TurnContext, intent: str, user: dict[str, Any]) -> str | None:
-    """The order a message means without naming it: "it" / "这个订单" is the order just talked about; "return the
-    skateboard" is the one order (in the state the request needs) that holds a skateboard."""
+def _same_order(ctx: TurnContext, user: dict[str, Any]) -> str | None:
+    """"it" / "这个订单": the order just talked about."""
     last = ctx.state.slots.get("last_order_id")
-    if last and _SAME_ORDER.search(ctx.message) and last in user.get("orders", []):
-        return last
-    named = set(ctx.analysis.product_ids)
+    return last if last and _SAME_ORDER.search(ctx.message) and last in user.get("orders", []) else None
+
+
+def _implied_order(ctx: TurnContext, intent: str, orders: list[dict[str, Any]]) -> str | None:
+    """The one order a request can mean without naming it: "return the skateboard" is the only order (in the state
+    the request needs) that holds a skateboard; "我想换货" with one delivered order is that order."""
     wanted_status = _STATUS_FOR.get(intent)
-    if not named and wanted_status:
-        able = [order_id for order_id in user.get("orders", [])[:MAX_ORDERS_LISTED]
-                if ctx.call("get_order_details", {"order_id": order_id})["status"] == wanted_status]
-        return able[0] if len(able) == 1 else None  # "我想换货" with one delivered order: that one
-    if not named or intent == "address_change":
+    named = set(ctx.analysis.product_ids)
+    if not named and not wanted_status:
         return None
-    holding = []
-    for order_id in user.get("orders", [])[:MAX_ORDERS_LISTED]:
-        order = ctx.call("get_order_details", {"order_id": order_id})
-        if named & {item["product_id"] for item in order["items"]} and (
-                wanted_status is None or order["status"] == wanted_status):
-            holding.append(order_id)
-    return holding[0] if len(holding) == 1 else None
+    fitting = [order for order in orders if wanted_status is None or order["status"] == wanted_status]
+    if named:
+        fitting = [order for order in fitting if named & {item["product_id"] for item in order["items"]}]
+    return fitting[0]["order_id"] if len(fitting) == 1 else None
 
 
-def _choose_order(ctx: TurnContext, intent: str, user: dict[str, Any]) -> list[Block]:
+def _choose_order(ctx: TurnContext, intent: str, orders: list[dict[str, Any]]) -> list[Block]:
     wanted_status = _STATUS_FOR.get(intent)
     lines: list[str] = []
     choices: list[str] = []
-    for order_id in user.get("orders", [])[:MAX_ORDERS_LISTED]:
-        order = ctx.call("get_order_details", {"order_id": order_id})
+    for order in orders:
         names = ("、" if ctx.zh else ", ").join(item_name(ctx, item) for item in order["items"])
-        lines.append(f"- {order_id}: {status_label(ctx, order['status'])} ({names})")
+        lines.append(f"- {order['order_id']}: {status_label(ctx, order['status'])} ({names})")
         if wanted_status is None or order["status"] == wanted_status:
-            choices.append(order_id)
+            choices.append(order["order_id"])
     if not lines:
         return [TextBlock(t(ctx, "You have no orders with us.", "您还没有订单。"))]
     head = t(ctx, "Your orders:", "您的订单：")

@@ -18,7 +18,7 @@ from shopcopilot.catalog.models import Variant
 from shopcopilot.catalog.search.budget import parse_budget
 from shopcopilot.commerce.models import BrowsingEvent, Cart, CartLine, Order, OrderItem
 from shopcopilot.shopper.answers import say
-from shopcopilot.shopper.cards import money
+from shopcopilot.shopper.cards import cheapest_in_budget, money
 from shopcopilot.shopper.discover import show_cards
 from shopcopilot.shopper.vocabulary import vocabulary
 
@@ -44,18 +44,6 @@ def co_purchase_counts(session: Session, resources: dict[str, Any]) -> dict[str,
                     counts[a][b] += 1
     resources["co_purchase"] = (time.monotonic(), counts)
     return counts
-
-
-def _fitting(session: Session, price_min: float | None, price_max: float | None) -> set[str] | None:
-    """Products with an available variant in the budget (None: no budget given)."""
-    if price_min is None and price_max is None:
-        return None
-    query = select(Variant.product_id).where(Variant.available)
-    if price_min is not None:
-        query = query.where(Variant.price >= price_min)
-    if price_max is not None:
-        query = query.where(Variant.price <= price_max)
-    return set(session.scalars(query))
 
 
 def recommend_for(session: Session, shopper_id: str, resources: dict[str, Any], limit: int = 3,
@@ -104,7 +92,8 @@ def recommend_for(session: Session, shopper_id: str, resources: dict[str, Any], 
         if liked and scores[pid] > 0:
             add(pid, "liked_option", 1.0, ", ".join(sorted(set(liked))[:3]))
     bought_set = set(bought)
-    fitting = _fitting(session, price_min, price_max)
+    in_budget = price_min is not None or price_max is not None
+    fitting = cheapest_in_budget(session, price_min, price_max) if in_budget else None
     picks = []
     for pid, score in scores.most_common():
         info = vocab.products[pid]

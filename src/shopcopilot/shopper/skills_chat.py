@@ -250,7 +250,7 @@ def write_post_skill(ctx: TurnContext) -> list[Block]:
     args: dict[str, Any] = {"tone": _tone(ctx.message)}
     order = _ORDER_ID.search(ctx.message)
     product = (ctx.analysis.product_ids or [ctx.state.focus])[0] if ctx.analysis.product_ids or ctx.state.focus else None
-    received = _delivered_order_with(ctx, user, product) if product else None
+    received = _latest_delivered(ctx, user, product) if product else None
     if order:
         args["order_id"] = "#" + order.group(0).lstrip("#").upper()
     elif received:  # the product on screen is one the shopper received: the post is about that order
@@ -299,32 +299,16 @@ def write_post_skill(ctx: TurnContext) -> list[Block]:
 _ABOUT_MY_ORDER = re.compile(r"晒单|买家秀|我买的|收到的|\bmy (order|purchase|haul)\b|\bi (bought|got|received)\b", re.I)
 
 
-def _delivered_order_with(ctx: TurnContext, user: str, product_id: str) -> str | None:
-    """The shopper's latest delivered order that holds `product_id`, if any."""
+def _latest_delivered(ctx: TurnContext, user: str, product_id: str | None = None) -> str | None:
+    """The shopper's latest delivered order (that holds `product_id`, when given)."""
     from sqlalchemy import select
 
     from shopcopilot.commerce.models import Order, OrderItem
 
-    return ctx.session.scalar(
-        select(Order.id)
-        .join(OrderItem, OrderItem.order_id == Order.id)
-        .where(Order.shopper_id == user, Order.status == "delivered", OrderItem.product_id == product_id)
-        .order_by(Order.position.desc())
-        .limit(1)
-    )
-
-
-def _latest_delivered(ctx: TurnContext, user: str) -> str | None:
-    from sqlalchemy import select
-
-    from shopcopilot.commerce.models import Order
-
-    return ctx.session.scalar(
-        select(Order.id)
-        .where(Order.shopper_id == user, Order.status == "delivered")
-        .order_by(Order.position.desc())
-        .limit(1)
-    )
+    query = select(Order.id).where(Order.shopper_id == user, Order.status == "delivered")
+    if product_id is not None:
+        query = query.join(OrderItem, OrderItem.order_id == Order.id).where(OrderItem.product_id == product_id)
+    return ctx.session.scalar(query.order_by(Order.position.desc()).limit(1))
 
 
 def skills() -> dict[str, Skill]:
