@@ -199,16 +199,17 @@ def solve(
     if len({c.key for c in candidates}) != len(candidates):
         raise InvalidInput("candidate keys must be unique")
     eligible_candidates = [c for c in candidates if c.quantity > 0 and c.price > 0]
+    nothing = evaluate(
+        cart,
+        candidates,
+        {},
+        coupons,
+        parents=parents,
+        spend_weight=spend_weight,
+        preference_weight=preference_weight,
+    )  # the cart as it is: the answer when nothing is worth adding
     if not coupons or not eligible_candidates:
-        return evaluate(
-            cart,
-            candidates,
-            {},
-            coupons,
-            parents=parents,
-            spend_weight=spend_weight,
-            preference_weight=preference_weight,
-        )
+        return nothing
 
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
@@ -296,15 +297,6 @@ def solve(
         cart,
         candidates,
         additions,
-        coupons,
-        parents=parents,
-        spend_weight=spend_weight,
-        preference_weight=preference_weight,
-    )
-    nothing = evaluate(
-        cart,
-        candidates,
-        {},
         coupons,
         parents=parents,
         spend_weight=spend_weight,
